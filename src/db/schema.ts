@@ -1,0 +1,139 @@
+/**
+ * The one Drizzle schema for Kiln's D1 database. Every table lives here;
+ * `npm run db:generate` turns changes into a new file in `migrations/`.
+ *
+ * Grouped by concern: codegen (projects, versions, app data), notion
+ * (events, per-block state, favicon cache).
+ */
+import { sql } from "drizzle-orm";
+import {
+	type AnySQLiteColumn,
+	index,
+	integer,
+	primaryKey,
+	sqliteTable,
+	text,
+	uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+
+/** Milliseconds since the epoch, set by SQLite so every writer agrees. */
+const createdAt = () =>
+	integer("created_at", { mode: "number" })
+		.notNull()
+		.default(sql`(unixepoch('subsec') * 1000)`);
+
+// ---------------------------------------------------------------- codegen
+
+export const projects = sqliteTable("projects", {
+	/** Public short random slug; also the project's subdomain label. */
+	id: text("id").primaryKey(),
+	title: text("title").notNull().default(""),
+	/** SHA-256 (hex) of the edit token; the token itself is shown once and never stored. */
+	editTokenHash: text("edit_token_hash").notNull(),
+	remixedFromProject: text("remixed_from_project").references(
+		(): AnySQLiteColumn => projects.id,
+		{ onDelete: "set null" },
+	),
+	remixedFromVersion: integer("remixed_from_version"),
+	createdAt: createdAt(),
+});
+
+export const versions = sqliteTable(
+	"versions",
+	{
+		id: integer("id").primaryKey({ autoIncrement: true }),
+		projectId: text("project_id")
+			.notNull()
+			.references(() => projects.id, { onDelete: "cascade" }),
+		/** 1, 2, 3... per project; assigned inside the INSERT so concurrent edits cannot collide. */
+		number: integer("number").notNull(),
+		/** The version this one was edited from (null for a first version). */
+		parentNumber: integer("parent_number"),
+		prompt: text("prompt").notNull(),
+		code: text("code").notNull(),
+		/** SHA-256 (hex) of `code`: the ETag of the served app. */
+		contentHash: text("content_hash").notNull(),
+		provider: text("provider").notNull().default(""),
+		model: text("model").notNull().default(""),
+		/** JSON: { ttftMs, durationMs, outputTokens, tokensPerSecond }. */
+		stats: text("stats", { mode: "json" }).$type<VersionStats | null>(),
+		createdAt: createdAt(),
+	},
+	(t) => [uniqueIndex("versions_project_number").on(t.projectId, t.number)],
+);
+
+export interface VersionStats {
+	ttftMs: number;
+	durationMs: number;
+	outputTokens: number;
+	tokensPerSecond: number;
+}
+
+/** The small JSON document store that generated apps get, per project. */
+export const appData = sqliteTable(
+	"app_data",
+	{
+		projectId: text("project_id")
+			.notNull()
+			.references(() => projects.id, { onDelete: "cascade" }),
+		collection: text("collection").notNull(),
+		key: text("key").notNull(),
+		/** JSON text, at most 64 KiB (checked before writing). */
+		value: text("value").notNull(),
+		updatedAt: integer("updated_at", { mode: "number" })
+			.notNull()
+			.default(sql`(unixepoch('subsec') * 1000)`),
+	},
+	(t) => [primaryKey({ columns: [t.projectId, t.collection, t.key] })],
+);
+
+// ----------------------------------------------------------------- notion
+
+/** Every webhook delivery we accepted: idempotency, retries and a replayable log. */
+export const notionEvents = sqliteTable(
+	"notion_events",
+	{
+		/** Notion's event id for integration events; a hash of the body for automation calls. */
+		id: text("id").primaryKey(),
+		/** "automation" or "integration". */
+		source: text("source").notNull(),
+		route: text("route").notNull(),
+		/** JSON body as received. */
+		payload: text("payload").notNull(),
+		/** "pending" | "running" | "done" | "failed" | "ignored". */
+		status: text("status").notNull().default("pending"),
+		attempts: integer("attempts").notNull().default(0),
+		lastError: text("last_error"),
+		createdAt: createdAt(),
+		updatedAt: integer("updated_at", { mode: "number" })
+			.notNull()
+			.default(sql`(unixepoch('subsec') * 1000)`),
+	},
+	(t) => [index("notion_events_created").on(t.createdAt)],
+);
+
+/** `lastRun`: which block a route last wrote for a page, so the next run updates it in place. */
+export const notionBlockState = sqliteTable(
+	"notion_block_state",
+	{
+		route: text("route").notNull(),
+		/** The page (or database) the route acted on. */
+		parentId: text("parent_id").notNull(),
+		/** The block (callout, child database...) the route created. */
+		blockId: text("block_id").notNull(),
+		/** Hash of what was last written, to skip writes that change nothing. */
+		contentHash: text("content_hash"),
+		updatedAt: integer("updated_at", { mode: "number" })
+			.notNull()
+			.default(sql`(unixepoch('subsec') * 1000)`),
+	},
+	(t) => [primaryKey({ columns: [t.route, t.parentId] })],
+);
+
+/** Favicon lookups by site origin; `iconUrl` null means "looked, found none". */
+export const faviconCache = sqliteTable("favicon_cache", {
+	origin: text("origin").primaryKey(),
+	iconUrl: text("icon_url"),
+	title: text("title"),
+	fetchedAt: integer("fetched_at", { mode: "number" }).notNull(),
+});

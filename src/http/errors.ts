@@ -1,0 +1,55 @@
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+/** The one error shape every Kiln Worker answers with. */
+export interface ErrorBody {
+	error: { code: string; message: string };
+}
+
+export function errorBody(code: string, message: string): ErrorBody {
+	return { error: { code, message } };
+}
+
+/**
+ * An error meant for the client: thrown anywhere in a handler, it becomes a
+ * JSON answer with this status, code and message.
+ *
+ * @example throw new HttpError(404, "project_not_found", `No project "${id}".`)
+ */
+export class HttpError extends Error {
+	constructor(
+		readonly status: ContentfulStatusCode,
+		readonly code: string,
+		message: string,
+		readonly headers: Record<string, string> = {},
+	) {
+		super(message);
+		this.name = "HttpError";
+	}
+}
+
+export function jsonError(
+	c: Context,
+	status: ContentfulStatusCode,
+	code: string,
+	message: string,
+): Response {
+	return c.json(errorBody(code, message), status);
+}
+
+/**
+ * Hono `onError`: HttpErrors become their JSON answer; anything else is logged
+ * (name and message only, so request data never reaches the logs) and answered
+ * as a JSON 500 with no stack trace and no internal detail.
+ */
+export const onError: ErrorHandler = (err, c) => {
+	if (err instanceof HttpError) {
+		for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
+		return jsonError(c, err.status, err.code, err.message);
+	}
+	console.error(`unhandled ${c.req.method} ${new URL(c.req.url).pathname}: ${err.name}: ${err.message}`);
+	return jsonError(c, 500, "internal_error", "Something went wrong on our side. Try again later.");
+};
+
+export const notFound: NotFoundHandler = (c) =>
+	jsonError(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`);
