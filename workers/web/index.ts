@@ -46,10 +46,17 @@ async function probe(name: string, check: () => Promise<void>): Promise<Probe> {
 		await Promise.race([check(), timeout]);
 		return { name, ok: true };
 	} catch (err) {
-		return { name, ok: false, error: err instanceof Error ? err.message : String(err) };
+		return { name, ok: false, error: describe(err) };
 	} finally {
 		clearTimeout(timer);
 	}
+}
+
+/** The root cause's message: Drizzle wraps D1's "no such table" in "Failed query: ...". */
+function describe(err: unknown): string {
+	let e = err;
+	while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+	return e instanceof Error ? e.message : String(e);
 }
 
 async function pingWorker(worker: Fetcher): Promise<void> {
