@@ -89,32 +89,17 @@ export async function insertNextVersion(
 }
 
 /** One version with its code: the latest when `number` is "latest". */
-export async function getVersion(
-	db: Db,
-	projectId: string,
-	number: number | "latest",
-): Promise<Version | null> {
+export async function getVersion(db: Db, projectId: string, number: number | "latest"): Promise<Version | null> {
 	const where =
 		number === "latest"
 			? eq(versions.projectId, projectId)
 			: and(eq(versions.projectId, projectId), eq(versions.number, number));
-	const row = await db
-		.select()
-		.from(versions)
-		.where(where)
-		.orderBy(desc(versions.number))
-		.limit(1)
-		.get();
+	const row = await db.select().from(versions).where(where).orderBy(desc(versions.number)).limit(1).get();
 	return row ?? null;
 }
 
 /** A project's versions, oldest first, without their code. */
 export async function listVersions(db: Db, projectId: string): Promise<VersionSummary[]> {
 	const { code: _code, ...columns } = getTableColumns(versions);
-	return db
-		.select(columns)
-		.from(versions)
-		.where(eq(versions.projectId, projectId))
-		.orderBy(asc(versions.number))
-		.all();
+	return db.select(columns).from(versions).where(eq(versions.projectId, projectId)).orderBy(asc(versions.number)).all();
 }

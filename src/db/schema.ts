@@ -17,10 +17,7 @@ import {
 } from "drizzle-orm/sqlite-core";
 
 /** Milliseconds since the epoch, set by SQLite so every writer agrees. */
-const createdAt = () =>
-	integer("created_at", { mode: "number" })
-		.notNull()
-		.default(sql`(unixepoch('subsec') * 1000)`);
+const createdAt = () => integer("created_at", { mode: "number" }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
 
 // ---------------------------------------------------------------- codegen
 
@@ -30,10 +27,9 @@ export const projects = sqliteTable("projects", {
 	title: text("title").notNull().default(""),
 	/** SHA-256 (hex) of the edit token; the token itself is shown once and never stored. */
 	editTokenHash: text("edit_token_hash").notNull(),
-	remixedFromProject: text("remixed_from_project").references(
-		(): AnySQLiteColumn => projects.id,
-		{ onDelete: "set null" },
-	),
+	remixedFromProject: text("remixed_from_project").references((): AnySQLiteColumn => projects.id, {
+		onDelete: "set null",
+	}),
 	remixedFromVersion: integer("remixed_from_version"),
 	createdAt: createdAt(),
 });
@@ -80,9 +76,7 @@ export const appData = sqliteTable(
 		key: text("key").notNull(),
 		/** JSON text, at most 64 KiB (checked before writing). */
 		value: text("value").notNull(),
-		updatedAt: integer("updated_at", { mode: "number" })
-			.notNull()
-			.default(sql`(unixepoch('subsec') * 1000)`),
+		updatedAt: integer("updated_at", { mode: "number" }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
 	},
 	(t) => [primaryKey({ columns: [t.projectId, t.collection, t.key] })],
 );
@@ -105,9 +99,7 @@ export const notionEvents = sqliteTable(
 		attempts: integer("attempts").notNull().default(0),
 		lastError: text("last_error"),
 		createdAt: createdAt(),
-		updatedAt: integer("updated_at", { mode: "number" })
-			.notNull()
-			.default(sql`(unixepoch('subsec') * 1000)`),
+		updatedAt: integer("updated_at", { mode: "number" }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
 	},
 	(t) => [index("notion_events_created").on(t.createdAt)],
 );
@@ -123,9 +115,7 @@ export const notionBlockState = sqliteTable(
 		blockId: text("block_id").notNull(),
 		/** Hash of what was last written, to skip writes that change nothing. */
 		contentHash: text("content_hash"),
-		updatedAt: integer("updated_at", { mode: "number" })
-			.notNull()
-			.default(sql`(unixepoch('subsec') * 1000)`),
+		updatedAt: integer("updated_at", { mode: "number" }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
 	},
 	(t) => [primaryKey({ columns: [t.route, t.parentId] })],
 );

@@ -1,4 +1,4 @@
-import { Hono, type Env } from "hono";
+import { type Env, Hono } from "hono";
 import { notFound, onError } from "./errors";
 
 /** A Hono app with Kiln's JSON 404 and JSON 500 answers already wired. */

@@ -28,12 +28,7 @@ export class HttpError extends Error {
 	}
 }
 
-export function jsonError(
-	c: Context,
-	status: ContentfulStatusCode,
-	code: string,
-	message: string,
-): Response {
+export function jsonError(c: Context, status: ContentfulStatusCode, code: string, message: string): Response {
 	return c.json(errorBody(code, message), status);
 }
 

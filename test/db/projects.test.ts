@@ -93,13 +93,9 @@ describe("insertNextVersion", () => {
 	it("gives 50 concurrent callers 50 distinct, contiguous numbers", async () => {
 		await newProject("busy01");
 		const v = await version("<p>same</p>");
-		const numbers = await Promise.all(
-			Array.from({ length: 50 }, () => insertNextVersion(db, "busy01", 1, v)),
-		);
+		const numbers = await Promise.all(Array.from({ length: 50 }, () => insertNextVersion(db, "busy01", 1, v)));
 		expect(numbers.every((n) => typeof n === "number")).toBe(true);
-		expect([...(numbers as number[])].sort((a, b) => a - b)).toEqual(
-			Array.from({ length: 50 }, (_, i) => i + 2),
-		);
+		expect([...(numbers as number[])].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 2));
 		const listed = await listVersions(db, "busy01");
 		expect(listed.map((r) => r.number)).toEqual(Array.from({ length: 51 }, (_, i) => i + 1));
 	});

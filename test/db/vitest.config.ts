@@ -1,4 +1,3 @@
-import path from "node:path";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineProject } from "vitest/config";
 import { compatibilityDate, repoRoot, testMigrations } from "../migrations.ts";

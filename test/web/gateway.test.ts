@@ -8,7 +8,11 @@ const get = (path: string, init?: RequestInit) => exports.default.fetch(`https:/
 /** Calls the gateway with some bindings swapped, to see how it handles a part that fails. */
 async function withBindings(path: string, overrides: Partial<WebBindings>) {
 	const ctx = createExecutionContext();
-	const res = await gateway.fetch(new Request(`https://kiln.test${path}`), { ...env, ...overrides } as WebBindings, ctx);
+	const res = await gateway.fetch(
+		new Request(`https://kiln.test${path}`),
+		{ ...env, ...overrides } as WebBindings,
+		ctx,
+	);
 	await waitOnExecutionContext(ctx);
 	return res;
 }
@@ -30,7 +34,11 @@ describe("GET /healthz", () => {
 	it("answers 503 naming the part that fails", async () => {
 		const res = await withBindings("/healthz", { NOTION: throwing as WebBindings["NOTION"] });
 		expect(res.status).toBe(503);
-		const body = await res.json<{ ok: boolean; parts: Record<string, string>; error: { code: string; message: string } }>();
+		const body = await res.json<{
+			ok: boolean;
+			parts: Record<string, string>;
+			error: { code: string; message: string };
+		}>();
 		expect(body.ok).toBe(false);
 		expect(body.parts.codegen).toBe("ok");
 		expect(body.parts.d1).toBe("ok");

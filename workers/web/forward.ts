@@ -22,9 +22,8 @@ export async function forward(
 		return await worker.fetch(target);
 	} catch (err) {
 		console.error(`${name} threw: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
-		return Response.json(
-			errorBody("internal_error", "Something went wrong on our side. Try again later."),
-			{ status: 500 },
-		);
+		return Response.json(errorBody("internal_error", "Something went wrong on our side. Try again later."), {
+			status: 500,
+		});
 	}
 }
