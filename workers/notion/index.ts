@@ -1,12 +1,44 @@
+/**
+ * The notion Worker: Notion automation webhooks and integration events in,
+ * Notion API writes out. `fetch` verifies, records and queues; `queue` does
+ * the Notion work; `scheduled` sweeps per-block state. See docs/notion.md.
+ */
 import { createDb } from "../../src/db/client";
 import { checkDatabase } from "../../src/db/health";
 import { createApp } from "../../src/http/app";
+import { automations } from "./automations";
+import type { EventMessage } from "./queue";
+import { automationRoutes } from "./receive";
+import { events } from "./routes/events";
+import { webhooks } from "./routes/webhooks";
+import { consumeBatch } from "./run";
+import { sweep } from "./sweep";
+import type { NotionEnv } from "./types";
 
-export type NotionEnv = { Bindings: NotionBindings };
+export { NotionRateLimiter } from "./notion/limiter";
+export type { NotionEnv };
 
-const app = createApp<NotionEnv>().get("/healthz", async (c) => {
-	await checkDatabase(createDb(c.env.DB));
-	return c.json({ ok: true, worker: "notion" });
-});
+const app = createApp<NotionEnv>()
+	.get("/healthz", async (c) => {
+		await checkDatabase(createDb(c.env.DB));
+		return c.json({ ok: true, worker: "notion" });
+	})
+	.route("/", automationRoutes(automations))
+	.route("/", webhooks)
+	.route("/", events);
 
-export default app;
+export default {
+	fetch: app.fetch,
+	async queue(batch, env) {
+		await consumeBatch(batch, env);
+	},
+	async scheduled(controller, env, ctx) {
+		ctx.waitUntil(
+			sweep(env, controller.scheduledTime).then((r) =>
+				console.log(
+					`notion sweep: checked ${r.checked}, deleted ${r.deleted}, kept ${r.kept}, errors ${r.errors.length}, requeued ${r.requeued}`,
+				),
+			),
+		);
+	},
+} satisfies ExportedHandler<NotionBindings, EventMessage>;

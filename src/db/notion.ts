@@ -1,0 +1,215 @@
+/**
+ * Queries of the notion Worker: the event log (idempotency, attempts, replay),
+ * per-block state (`lastRun`) and the favicon cache. Each takes a Drizzle
+ * handle from `createDb`, never `Env`.
+ */
+import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import type { Db } from "./client";
+import { faviconCache, notionBlockState, notionEvents } from "./schema";
+
+export type NotionEvent = typeof notionEvents.$inferSelect;
+export type BlockState = typeof notionBlockState.$inferSelect;
+export type FaviconEntry = typeof faviconCache.$inferSelect;
+
+export type EventSource = "automation" | "integration";
+export type EventStatus = "pending" | "running" | "done" | "failed" | "ignored";
+
+// ------------------------------------------------------------------ events
+
+export interface NewEvent {
+	id: string;
+	source: EventSource;
+	route: string;
+	payload: string;
+}
+
+/**
+ * Records an event unless one with the same id exists (one statement, so two
+ * concurrent deliveries of the same event cannot both win).
+ * @returns true when this call recorded it, false for a duplicate.
+ */
+export async function recordEvent(db: Db, event: NewEvent): Promise<boolean> {
+	const rows = await db
+		.insert(notionEvents)
+		.values({ ...event, status: "pending", attempts: 0 })
+		.onConflictDoNothing({ target: notionEvents.id })
+		.returning({ id: notionEvents.id });
+	return rows.length === 1;
+}
+
+export async function getEvent(db: Db, id: string): Promise<NotionEvent | null> {
+	return (await db.select().from(notionEvents).where(eq(notionEvents.id, id)).get()) ?? null;
+}
+
+/**
+ * Takes an event for a run: pending or failed → running, attempts + 1. Returns
+ * null when the event is unknown, already done or ignored, or running
+ * elsewhere, so a queue message delivered twice runs the work once.
+ */
+export async function claimEvent(db: Db, id: string): Promise<NotionEvent | null> {
+	const row = await db
+		.update(notionEvents)
+		.set({
+			status: "running",
+			attempts: sql`${notionEvents.attempts} + 1`,
+			updatedAt: sql`(unixepoch('subsec') * 1000)`,
+		})
+		.where(and(eq(notionEvents.id, id), inArray(notionEvents.status, ["pending", "failed"])))
+		.returning()
+		.get();
+	return row ?? null;
+}
+
+/** Ends a run: done, ignored (with the reason) or failed (with the error). */
+export async function finishEvent(
+	db: Db,
+	id: string,
+	status: "done" | "failed" | "ignored",
+	note: string | null = null,
+): Promise<void> {
+	await db
+		.update(notionEvents)
+		.set({ status, lastError: note, updatedAt: sql`(unixepoch('subsec') * 1000)` })
+		.where(eq(notionEvents.id, id));
+}
+
+/**
+ * Marks an event for another run on purpose (the event log's replay), whatever
+ * its status. Attempts keep counting. Returns false for an unknown id.
+ */
+export async function requeueEvent(db: Db, id: string): Promise<boolean> {
+	const rows = await db
+		.update(notionEvents)
+		.set({ status: "pending", updatedAt: sql`(unixepoch('subsec') * 1000)` })
+		.where(eq(notionEvents.id, id))
+		.returning({ id: notionEvents.id });
+	return rows.length === 1;
+}
+
+export interface EventListOptions {
+	limit: number;
+	status?: EventStatus;
+	route?: string;
+}
+
+/** The most recent events first. */
+export async function listEvents(db: Db, opts: EventListOptions): Promise<NotionEvent[]> {
+	const where = and(
+		opts.status ? eq(notionEvents.status, opts.status) : undefined,
+		opts.route ? eq(notionEvents.route, opts.route) : undefined,
+	);
+	return db
+		.select()
+		.from(notionEvents)
+		.where(where)
+		.orderBy(desc(notionEvents.createdAt), desc(notionEvents.id))
+		.limit(opts.limit)
+		.all();
+}
+
+/**
+ * Events that should be running but are not: pending for longer than
+ * `pendingMs` (their queue message was lost) or running for longer than
+ * `runningMs` (the consumer died mid-run). They are set back to pending.
+ */
+export async function reclaimStuckEvents(
+	db: Db,
+	now: number,
+	pendingMs: number,
+	runningMs: number,
+	limit = 100,
+): Promise<string[]> {
+	const stuck = await db
+		.select({ id: notionEvents.id })
+		.from(notionEvents)
+		.where(
+			or(
+				and(eq(notionEvents.status, "pending"), lt(notionEvents.updatedAt, now - pendingMs)),
+				and(eq(notionEvents.status, "running"), lt(notionEvents.updatedAt, now - runningMs)),
+			),
+		)
+		.limit(limit)
+		.all();
+	const ids = stuck.map((r) => r.id);
+	if (ids.length) {
+		await db
+			.update(notionEvents)
+			.set({ status: "pending", updatedAt: sql`(unixepoch('subsec') * 1000)` })
+			.where(inArray(notionEvents.id, ids));
+	}
+	return ids;
+}
+
+// ------------------------------------------------------------- block state
+
+export async function getBlockState(db: Db, route: string, parentId: string): Promise<BlockState | null> {
+	return (
+		(await db
+			.select()
+			.from(notionBlockState)
+			.where(and(eq(notionBlockState.route, route), eq(notionBlockState.parentId, parentId)))
+			.get()) ?? null
+	);
+}
+
+/** Remembers the block a route wrote for a parent, and a hash of what it wrote. */
+export async function putBlockState(
+	db: Db,
+	state: { route: string; parentId: string; blockId: string; contentHash: string | null },
+): Promise<void> {
+	await db
+		.insert(notionBlockState)
+		.values(state)
+		.onConflictDoUpdate({
+			target: [notionBlockState.route, notionBlockState.parentId],
+			set: {
+				blockId: state.blockId,
+				contentHash: state.contentHash,
+				updatedAt: sql`(unixepoch('subsec') * 1000)`,
+			},
+		});
+}
+
+/** A page of block state for the sweep, oldest-checked first. */
+export async function listBlockStates(db: Db, limit: number): Promise<BlockState[]> {
+	return db.select().from(notionBlockState).orderBy(notionBlockState.updatedAt).limit(limit).all();
+}
+
+/** Marks a state as checked now, so the next sweep starts with others. */
+export async function touchBlockState(db: Db, route: string, parentId: string): Promise<void> {
+	await db
+		.update(notionBlockState)
+		.set({ updatedAt: sql`(unixepoch('subsec') * 1000)` })
+		.where(and(eq(notionBlockState.route, route), eq(notionBlockState.parentId, parentId)));
+}
+
+export async function deleteBlockState(db: Db, route: string, parentId: string): Promise<void> {
+	await db
+		.delete(notionBlockState)
+		.where(and(eq(notionBlockState.route, route), eq(notionBlockState.parentId, parentId)));
+}
+
+/** Drops every state that names this Notion object as its parent or its block. */
+export async function deleteBlockStatesFor(db: Db, notionId: string): Promise<number> {
+	const rows = await db
+		.delete(notionBlockState)
+		.where(or(eq(notionBlockState.parentId, notionId), eq(notionBlockState.blockId, notionId)))
+		.returning({ route: notionBlockState.route });
+	return rows.length;
+}
+
+// ----------------------------------------------------------- favicon cache
+
+export async function getFavicon(db: Db, origin: string): Promise<FaviconEntry | null> {
+	return (await db.select().from(faviconCache).where(eq(faviconCache.origin, origin)).get()) ?? null;
+}
+
+export async function putFavicon(db: Db, entry: FaviconEntry): Promise<void> {
+	await db
+		.insert(faviconCache)
+		.values(entry)
+		.onConflictDoUpdate({
+			target: faviconCache.origin,
+			set: { iconUrl: entry.iconUrl, title: entry.title, fetchedAt: entry.fetchedAt },
+		});
+}

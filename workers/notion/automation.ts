@@ -1,0 +1,86 @@
+/**
+ * What every automation shares: the payload a Notion "Send webhook" action
+ * sends (the page under `data`), the context a run gets, and what it returns.
+ */
+import { z } from "zod";
+import type { Db } from "../../src/db/client";
+import type { NotionApi } from "./notion/client";
+import type { Properties } from "./notion/values";
+
+/** A Notion id: a UUID, with or without dashes. */
+export const notionId = z
+	.string()
+	.regex(/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i, "must be a Notion id (a UUID)");
+
+const parent = z.looseObject({
+	type: z.string(),
+	database_id: notionId.optional(),
+	data_source_id: notionId.optional(),
+	page_id: notionId.optional(),
+});
+
+/** The body of a "Send webhook" action (unknown fields are kept, not rejected). */
+export const automationPayload = z.looseObject({
+	source: z
+		.looseObject({
+			type: z.string().optional(),
+			event_id: z.string().min(1).max(200).optional(),
+			automation_id: z.string().optional(),
+			action_id: z.string().optional(),
+			attempt: z.number().int().optional(),
+		})
+		.optional(),
+	data: z.looseObject({
+		object: z.literal("page").optional(),
+		id: notionId,
+		parent: parent.optional(),
+		properties: z.record(z.string(), z.looseObject({ type: z.string() })).optional(),
+		in_trash: z.boolean().optional(),
+		archived: z.boolean().optional(),
+	}),
+});
+export type AutomationPayload = z.infer<typeof automationPayload> & {
+	data: { properties?: Properties };
+};
+
+/** What a run may use. */
+export interface RunContext {
+	db: Db;
+	notion: NotionApi;
+	faviconTimeoutMs: number;
+}
+
+export interface RunResult {
+	status: "done" | "ignored";
+	/** Why it was ignored (kept in the event log). */
+	note?: string;
+	/** Notion writes this run made (0 when everything was already right). */
+	writes: number;
+}
+
+export const done = (writes: number): RunResult => ({ status: "done", writes });
+export const ignored = (note: string): RunResult => ({ status: "ignored", note, writes: 0 });
+
+/** A failure that another try cannot fix (bad configuration, a missing property). */
+export class PermanentError extends Error {
+	override name = "PermanentError";
+}
+
+export interface Automation {
+	/** The route path, e.g. "/example/callout"; also the event's route. */
+	path: string;
+	/** Query options the route accepts (`?property=Website`), with a description each. */
+	options: Record<string, string>;
+	/** Checks beyond the shared shape; an error message means 400 and nothing recorded. */
+	check?: (payload: AutomationPayload, options: Record<string, string>) => string | null;
+	run: (ctx: RunContext, payload: AutomationPayload, options: Record<string, string>) => Promise<RunResult>;
+}
+
+/** Runs `fn` over `items` with at most `n` at a time. */
+export async function pool<T>(items: T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
+	let next = 0;
+	const worker = async () => {
+		while (next < items.length) await fn(items[next++]);
+	};
+	await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+}

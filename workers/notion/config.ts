@@ -1,0 +1,36 @@
+/** The notion Worker's settings, read from its bindings (see .dev.vars.example). */
+import { createDb } from "../../src/db/client";
+import type { RunContext } from "./automation";
+import { PermanentError } from "./automation";
+import { durableLimiter, isolateLimiter } from "./notion/limiter";
+import { NotionApi } from "./notion/client";
+
+export const DEFAULT_NOTION_API = "https://api.notion.com";
+
+function ms(raw: string | undefined, fallback: number): number {
+	const n = Number(raw);
+	return Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+export function settings(env: NotionBindings) {
+	return {
+		token: env.NOTION_TOKEN || null,
+		baseUrl: env.NOTION_API_BASE_URL || DEFAULT_NOTION_API,
+		webhookSecret: env.NOTION_WEBHOOK_SECRET || null,
+		verificationToken: env.NOTION_VERIFICATION_TOKEN || null,
+		timeoutMs: ms(env.NOTION_TIMEOUT_MS, 15_000),
+		faviconTimeoutMs: ms(env.FAVICON_TIMEOUT_MS, 3_000),
+	};
+}
+
+/** Everything a run needs: D1, and a Notion client that shares the integration's rate limit. */
+export async function runContext(env: NotionBindings): Promise<RunContext> {
+	const s = settings(env);
+	if (!s.token) throw new PermanentError("NOTION_TOKEN is not set: the Worker cannot call Notion.");
+	const limiter = env.NOTION_RATE_LIMITER ? await durableLimiter(env.NOTION_RATE_LIMITER as never, s.token) : isolateLimiter;
+	return {
+		db: createDb(env.DB),
+		notion: new NotionApi({ token: s.token, baseUrl: s.baseUrl, timeoutMs: s.timeoutMs, limiter }),
+		faviconTimeoutMs: s.faviconTimeoutMs,
+	};
+}

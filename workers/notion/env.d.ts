@@ -1,0 +1,17 @@
+// Settings of the notion Worker that are secrets or optional, so not in
+// wrangler.toml; documented in .dev.vars.example. Merged into the generated
+// NotionBindings (worker-configuration.d.ts).
+interface NotionBindings {
+	/** Internal integration secret (ntn_... or secret_...). */
+	NOTION_TOKEN?: string;
+	/** Notion's API origin; default https://api.notion.com. */
+	NOTION_API_BASE_URL?: string;
+	/** Shared secret the automation routes require as `Authorization: Bearer <secret>`. */
+	NOTION_WEBHOOK_SECRET?: string;
+	/** HMAC key of X-Notion-Signature (the subscription's verification_token). */
+	NOTION_VERIFICATION_TOKEN?: string;
+	/** Milliseconds one Notion request may take before it counts as timed out (default 15000). */
+	NOTION_TIMEOUT_MS?: string;
+	/** Milliseconds a site may take to answer a favicon lookup (default 3000). */
+	FAVICON_TIMEOUT_MS?: string;
+}

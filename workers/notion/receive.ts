@@ -1,0 +1,80 @@
+/**
+ * Receiving a webhook: verify, record (deduplicated by event id), queue, and
+ * answer at once. Nothing is recorded and Notion is never called for a request
+ * that fails a check; an event that is recorded is always answered 2xx.
+ */
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { createDb } from "../../src/db/client";
+import { getEvent, type NewEvent, recordEvent } from "../../src/db/notion";
+import { HttpError } from "../../src/http/errors";
+import { sha256Hex } from "../../src/shared/hash";
+import { type Automation, automationPayload } from "./automation";
+import { settings } from "./config";
+import { describeIssues, parseJson, readRawBody, requireSecret } from "./http";
+import { enqueue } from "./queue";
+import type { NotionEnv } from "./types";
+
+/** Records the event; a new one is queued (202), a known one is not (200). */
+export async function recordAndQueue(c: Context<NotionEnv>, event: NewEvent): Promise<Response> {
+	const db = createDb(c.env.DB);
+	if (!(await recordEvent(db, event))) {
+		const existing = await getEvent(db, event.id);
+		return c.json({ ok: true, event: event.id, duplicate: true, status: existing?.status ?? "pending" }, 200);
+	}
+	await enqueue(c.env, [event.id]);
+	return c.json({ ok: true, event: event.id, status: "queued" }, 202);
+}
+
+/** The route with its options, as stored: "/example/database/pages?property=Website". */
+export function routeWithOptions(path: string, options: Record<string, string>): string {
+	const q = new URLSearchParams(Object.entries(options).sort(([a], [b]) => (a < b ? -1 : 1))).toString();
+	return q ? `${path}?${q}` : path;
+}
+
+/** Splits a stored route back into its path and options. */
+export function parseRoute(route: string): { path: string; options: Record<string, string> } {
+	const [path, query = ""] = route.split("?", 2);
+	return { path, options: Object.fromEntries(new URLSearchParams(query)) };
+}
+
+function readOptions(c: Context, a: Automation): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const [k, v] of Object.entries(c.req.queries())) {
+		if (!(k in a.options)) {
+			const known = Object.keys(a.options);
+			throw new HttpError(
+				400,
+				"invalid_option",
+				`Unknown option "${k}" for ${a.path}${known.length ? ` (known: ${known.join(", ")})` : " (it takes none)"}.`,
+			);
+		}
+		const value = v[v.length - 1] ?? "";
+		if (value.length > 200) throw new HttpError(400, "invalid_option", `Option "${k}" is too long.`);
+		if (value) out[k] = value;
+	}
+	return out;
+}
+
+async function receiveAutomation(c: Context<NotionEnv>, a: Automation): Promise<Response> {
+	await requireSecret(c, settings(c.env).webhookSecret);
+	const raw = await readRawBody(c.req.raw);
+	const parsed = automationPayload.safeParse(parseJson(raw));
+	if (!parsed.success) throw new HttpError(400, "invalid_payload", describeIssues(parsed.error.issues));
+	const options = readOptions(c, a);
+	const problem = a.check?.(parsed.data as never, options);
+	if (problem) throw new HttpError(400, "invalid_payload", problem);
+
+	const text = new TextDecoder().decode(raw);
+	const route = routeWithOptions(a.path, options);
+	// Notion's own event id when it sends one (its retries repeat it), else the body.
+	const key = parsed.data.source?.event_id ?? (await sha256Hex(text));
+	return recordAndQueue(c, { id: `${a.path}:${key}`, source: "automation", route, payload: text });
+}
+
+/** One POST route per automation. */
+export function automationRoutes(automations: Automation[]) {
+	const app = new Hono<NotionEnv>();
+	for (const a of automations) app.post(a.path, (c) => receiveAutomation(c, a));
+	return app;
+}

@@ -1,0 +1,96 @@
+/**
+ * POST /webhooks — Notion integration webhooks (event subscriptions).
+ *
+ * - The verification handshake (`{"verification_token": "..."}`) is answered
+ *   200 and the token is logged once, for the person setting up the
+ *   subscription, while NOTION_VERIFICATION_TOKEN is not set. Once it is set,
+ *   a handshake is refused (409) and the configured token stays.
+ * - Every other delivery must carry `X-Notion-Signature`, checked over the raw
+ *   body with the SDK's `verifyWebhookSignature`; then its envelope is
+ *   checked, recorded under Notion's event id and queued.
+ */
+import { verifyWebhookSignature } from "@notionhq/client";
+import { Hono } from "hono";
+import { z } from "zod";
+import { HttpError } from "../../../src/http/errors";
+import { notionId } from "../automation";
+import { settings } from "../config";
+import { describeIssues, parseJson, readRawBody } from "../http";
+import { recordAndQueue } from "../receive";
+import type { NotionEnv } from "../types";
+
+export const ROUTE = "/webhooks";
+
+/** The envelope of an integration event (its `data` varies by type). */
+export const integrationEvent = z.looseObject({
+	id: z.string().min(1).max(200),
+	type: z.string().regex(/^[a-z_]+(\.[a-z_]+)+$/, "must be an event type like page.created"),
+	timestamp: z.string().optional(),
+	workspace_id: z.string().optional(),
+	integration_id: z.string().optional(),
+	attempt_number: z.number().int().optional(),
+	authors: z.array(z.looseObject({ id: z.string(), type: z.string() })).optional(),
+	entity: z.looseObject({ id: notionId, type: z.string() }),
+	data: z.looseObject({}).optional(),
+});
+export type IntegrationEvent = z.infer<typeof integrationEvent>;
+
+function isHandshake(body: unknown): body is { verification_token: string } {
+	return (
+		typeof body === "object" &&
+		body !== null &&
+		typeof (body as { verification_token?: unknown }).verification_token === "string" &&
+		!("type" in body)
+	);
+}
+
+function tryJson(raw: Uint8Array): unknown {
+	try {
+		return JSON.parse(new TextDecoder().decode(raw));
+	} catch {
+		return null;
+	}
+}
+
+export const webhooks = new Hono<NotionEnv>().post(ROUTE, async (c) => {
+	const { verificationToken } = settings(c.env);
+	const raw = await readRawBody(c.req.raw);
+
+	if (!verificationToken) {
+		const body = parseJson(raw);
+		if (isHandshake(body)) {
+			// Shown once, to whoever is setting up the subscription: it is the
+			// value to paste into Notion's Verify dialog and into the setting.
+			console.log(
+				`notion: webhook verification token received: ${body.verification_token} — paste it into Notion's "Verify" dialog and set NOTION_VERIFICATION_TOKEN to it.`,
+			);
+			return c.json({ ok: true, message: "Verification token received; see the Worker's log." }, 200);
+		}
+		throw new HttpError(401, "not_configured", "NOTION_VERIFICATION_TOKEN is not set, so signatures cannot be checked.");
+	}
+
+	const signature = c.req.header("x-notion-signature");
+	const valid = await verifyWebhookSignature({ body: raw, signature, verificationToken });
+	if (!valid) {
+		if (isHandshake(tryJson(raw))) {
+			throw new HttpError(
+				409,
+				"already_verified",
+				"A verification token is already configured; a new handshake does not replace it. Change NOTION_VERIFICATION_TOKEN yourself to switch subscriptions.",
+			);
+		}
+		throw new HttpError(
+			401,
+			"bad_signature",
+			signature ? "X-Notion-Signature does not match the body." : "X-Notion-Signature is missing.",
+		);
+	}
+	const parsed = integrationEvent.safeParse(parseJson(raw));
+	if (!parsed.success) throw new HttpError(400, "invalid_payload", describeIssues(parsed.error.issues));
+	return recordAndQueue(c, {
+		id: parsed.data.id,
+		source: "integration",
+		route: ROUTE,
+		payload: new TextDecoder().decode(raw),
+	});
+});

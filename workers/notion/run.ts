@@ -1,0 +1,65 @@
+/**
+ * Running a recorded event: claim it (so a queue message delivered twice runs
+ * once), do its Notion work, and record how it ended. Used by the queue
+ * consumer, and so by replays from the event log.
+ */
+import { createDb } from "../../src/db/client";
+import { claimEvent, finishEvent } from "../../src/db/notion";
+import { automationPayload, PermanentError, type RunResult } from "./automation";
+import { automationByPath } from "./automations";
+import { runContext, settings } from "./config";
+import { handleIntegrationEvent } from "./integration";
+import { describeError, isTransient } from "./notion/client";
+import type { EventMessage } from "./queue";
+import { parseRoute } from "./receive";
+import { integrationEvent } from "./routes/webhooks";
+
+/** done/ignored/failed-for-good need no more tries; "retry" asks the queue for another. */
+export type Outcome = "done" | "ignored" | "failed" | "retry" | "skipped";
+
+export async function runEvent(env: NotionBindings, eventId: string): Promise<Outcome> {
+	const db = createDb(env.DB);
+	const event = await claimEvent(db, eventId);
+	if (!event) return "skipped";
+	try {
+		const result = await dispatch(env, event.source, event.route, event.payload);
+		await finishEvent(db, event.id, result.status, result.note ?? null);
+		return result.status;
+	} catch (err) {
+		const transient = !(err instanceof PermanentError) && isTransient(err);
+		await finishEvent(db, event.id, "failed", describeError(err));
+		if (!transient) console.error(`notion: event ${event.id} failed: ${describeError(err)}`);
+		return transient ? "retry" : "failed";
+	}
+}
+
+async function dispatch(env: NotionBindings, source: string, route: string, payload: string): Promise<RunResult> {
+	const ctx = await runContext(env);
+	const body = JSON.parse(payload) as unknown;
+	if (source === "integration") {
+		const ev = integrationEvent.parse(body);
+		return handleIntegrationEvent(ctx, settings(env).token as string, ev);
+	}
+	const { path, options } = parseRoute(route);
+	const automation = automationByPath.get(path);
+	if (!automation) throw new PermanentError(`No automation at ${path}.`);
+	return automation.run(ctx, automationPayload.parse(body) as never, options);
+}
+
+/** Queue consumer: each message names one recorded event. */
+export async function consumeBatch(batch: MessageBatch<EventMessage>, env: NotionBindings): Promise<void> {
+	await Promise.all(
+		batch.messages.map(async (msg) => {
+			let outcome: Outcome;
+			try {
+				outcome = await runEvent(env, msg.body.eventId);
+			} catch (err) {
+				// D1 itself failed: leave the event as it is and try again later.
+				console.error(`notion: could not run event ${msg.body.eventId}: ${describeError(err)}`);
+				outcome = "retry";
+			}
+			if (outcome === "retry") msg.retry({ delaySeconds: Math.min(30 * 2 ** (msg.attempts - 1), 3600) });
+			else msg.ack();
+		}),
+	);
+}

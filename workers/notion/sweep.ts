@@ -1,0 +1,65 @@
+/**
+ * The Cron Trigger's work.
+ * 1. Per-block state whose block is gone is deleted: "gone" is Notion saying
+ *    object_not_found, or the block being in the trash (`in_trash`, or
+ *    `archived` on older shapes). A 401, a 429, a 5xx or a timeout proves
+ *    nothing, so it deletes nothing (and is not retried: the next sweep is
+ *    the retry).
+ * 2. Events that were recorded but never ran (their queue message was lost,
+ *    or the consumer died mid-run) are queued again.
+ */
+import { createDb } from "../../src/db/client";
+import { deleteBlockState, listBlockStates, reclaimStuckEvents, touchBlockState } from "../../src/db/notion";
+import { isTrashed } from "./blocks";
+import { runContext } from "./config";
+import { describeError, isNotFound } from "./notion/client";
+import { enqueue } from "./queue";
+
+export interface SweepReport {
+	checked: number;
+	deleted: number;
+	kept: number;
+	/** States left alone because Notion could not answer for them. */
+	errors: { blockId: string; error: string }[];
+	requeued: number;
+}
+
+/** How many states one sweep checks (each costs a Notion request). */
+export const SWEEP_BATCH = 50;
+const PENDING_STUCK_MS = 2 * 60_000;
+const RUNNING_STUCK_MS = 20 * 60_000;
+
+export async function sweep(env: NotionBindings, now = Date.now()): Promise<SweepReport> {
+	const db = createDb(env.DB);
+	const report: SweepReport = { checked: 0, deleted: 0, kept: 0, errors: [], requeued: 0 };
+
+	const states = await listBlockStates(db, SWEEP_BATCH);
+	if (states.length && env.NOTION_TOKEN) {
+		const ctx = await runContext(env);
+		for (const s of states) {
+			report.checked++;
+			let gone: boolean;
+			try {
+				gone = isTrashed(await ctx.notion.retrieveBlock(s.blockId, { retry: false }));
+			} catch (err) {
+				if (isNotFound(err)) {
+					gone = true;
+				} else {
+					report.errors.push({ blockId: s.blockId, error: describeError(err) });
+					continue;
+				}
+			}
+			if (gone) {
+				await deleteBlockState(db, s.route, s.parentId);
+				report.deleted++;
+			} else {
+				await touchBlockState(db, s.route, s.parentId);
+				report.kept++;
+			}
+		}
+	}
+
+	const stuck = await reclaimStuckEvents(db, now, PENDING_STUCK_MS, RUNNING_STUCK_MS);
+	if (stuck.length && (await enqueue(env, stuck))) report.requeued = stuck.length;
+	return report;
+}

@@ -1,0 +1,1 @@
+export type NotionEnv = { Bindings: NotionBindings };
