@@ -115,7 +115,7 @@ export async function startFakeNotion(port = 0): Promise<FakeNotion> {
 
 	function seed(body: Json) {
 		for (const db of (body.databases as Json[]) ?? []) databases.set(db.id as string, db as never);
-		for (const ds of (body.dataSources as Json[]) ?? []) dataSources.set(ds.id as string, { rows: [], ...(ds as never) });
+		for (const ds of (body.dataSources as Json[]) ?? []) dataSources.set(ds.id as string, { rows: [], ...(ds as { id: string; database_id: string }) });
 		for (const p of (body.pages as Json[]) ?? []) {
 			const page: Json = {
 				object: "page",
