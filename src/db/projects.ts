@@ -103,3 +103,29 @@ export async function listVersions(db: Db, projectId: string): Promise<VersionSu
 	const { code: _code, ...columns } = getTableColumns(versions);
 	return db.select(columns).from(versions).where(eq(versions.projectId, projectId)).orderBy(asc(versions.number)).all();
 }
+
+/**
+ * A project together with one of its versions (the latest when `number` is
+ * "latest"), in one query: what an edit or a remix needs. `version` is null when
+ * the project has no such version; the whole answer is null when there is no
+ * such project.
+ */
+export async function getProjectAndVersion(
+	db: Db,
+	projectId: string,
+	number: number | "latest",
+): Promise<{ project: Project; version: Version | null } | null> {
+	const on =
+		number === "latest"
+			? eq(versions.projectId, projects.id)
+			: and(eq(versions.projectId, projects.id), eq(versions.number, number));
+	const row = await db
+		.select({ project: projects, version: versions })
+		.from(projects)
+		.leftJoin(versions, on)
+		.where(eq(projects.id, projectId))
+		.orderBy(desc(versions.number))
+		.limit(1)
+		.get();
+	return row ?? null;
+}

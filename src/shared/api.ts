@@ -36,3 +36,156 @@ export type GenerateEvent =
 	| { event: "delta"; data: { text: string } }
 	| { event: "done"; data: { project: string; version: number; stats: GenerationStats } }
 	| { event: "error"; data: { code: string; message: string } };
+
+// ------------------------------------------------------------ projects (JSON API)
+
+/**
+ * Where a project's app runs. `isolation: "origin"` means `appUrl` is the
+ * project's own origin (embed it with `sandbox="allow-scripts allow-same-origin
+ * allow-forms allow-modals allow-popups"`: the origin, not the sandbox, keeps it
+ * apart); `"sandbox"` means it is served under /p/ on Kiln's own origin with
+ * `Content-Security-Policy: sandbox ...` (an opaque origin, no storage).
+ */
+export interface AppLinks {
+	/** Open or embed this: the latest version, on the project's own origin when there is one. */
+	appUrl: string;
+	/** The share link of the latest version (`/p/:project` on Kiln's origin; it redirects to `appUrl`). */
+	shareUrl: string;
+	isolation: "origin" | "sandbox";
+}
+
+/** One version in a project's list: no code. */
+export interface VersionSummaryJson {
+	number: number;
+	parentNumber: number | null;
+	prompt: string;
+	contentHash: string;
+	provider: string;
+	model: string;
+	stats: GenerationStats | null;
+	createdAt: number;
+	/** This version, pinned (immutable), where it runs. */
+	appUrl: string;
+	/** The pinned share link, `/p/:project/v/:n`. */
+	shareUrl: string;
+}
+
+/** GET /api/projects/:project */
+export interface ProjectJson {
+	project: {
+		id: string;
+		title: string;
+		remixedFromProject: string | null;
+		remixedFromVersion: number | null;
+		createdAt: number;
+	} & AppLinks;
+	versions: VersionSummaryJson[];
+}
+
+/** POST /api/projects/:project/remix (body optional: the latest version by default). */
+export const remixRequest = z.strictObject({
+	fromVersion: z.number().int().positive().optional(),
+});
+export type RemixRequest = z.infer<typeof remixRequest>;
+
+/** 201 answer of a remix: the new project, and its edit token (shown once). */
+export interface RemixResponse {
+	project: string;
+	version: 1;
+	editToken: string;
+	remixedFrom: { project: string; version: number };
+	appUrl: string;
+}
+
+/** GET /api/starters: the prompts answered instantly, without a model. */
+export interface StarterJson {
+	id: string;
+	title: string;
+	prompt: string;
+}
+
+/** GET /api/config: what the SPA needs to know before the first prompt. */
+export interface ConfigJson {
+	llm:
+		| { configured: true; provider: string; model: string }
+		| { configured: false; message: string; settings: string[] };
+	starters: StarterJson[];
+	limits: { maxPromptChars: number; maxDocumentBytes: number; maxDocumentsPerProject: number };
+}
+
+// ------------------------------------------------------------ the apps' data store
+
+/** Largest JSON document a generated app may store (UTF-8 bytes). */
+export const MAX_DOCUMENT_BYTES = 64 * 1024;
+/** Most documents one project may hold, across its collections. */
+export const MAX_DOCUMENTS_PER_PROJECT = 10_000;
+/** Most documents one list answer holds. */
+export const MAX_LIST_LIMIT = 1000;
+/** A collection name: 1 to 64 of A-Z a-z 0-9 _ - (first not - ). */
+export const COLLECTION_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
+/** A document key: 1 to 128 of A-Z a-z 0-9 _ - . : (first not . ). */
+export const DOCUMENT_KEY = /^[A-Za-z0-9_:-][A-Za-z0-9_.:-]{0,127}$/;
+
+export interface DocumentJson {
+	key: string;
+	value: unknown;
+	updatedAt: number;
+}
+
+/** GET .../data/:collection */
+export interface DocumentListJson {
+	documents: DocumentJson[];
+	/** Pass as `?after=` for the next page; null on the last page. */
+	next: string | null;
+}
+
+// ------------------------------------------------------------ project origins
+
+/**
+ * The project a request's Host names, if it is a project origin: with a
+ * `PROJECT_ORIGIN` pattern such as `https://*.apps.example.com`, the label in
+ * place of `*`; without one, `<project>.localhost[:port]` (browsers resolve
+ * every *.localhost name to loopback). `off` turns project origins off.
+ */
+export function projectFromHost(host: string | null, pattern: string | undefined): string | null {
+	if (!host) return null;
+	const h = host.toLowerCase();
+	const p = pattern?.trim();
+	if (p === "off") return null;
+	let m: RegExpExecArray | null;
+	if (p) {
+		const tpl = originPattern(p);
+		if (!tpl) return null;
+		if (!h.endsWith(tpl.suffix)) return null;
+		const label = h.slice(0, -tpl.suffix.length);
+		return PROJECT_ID.test(label) ? label : null;
+	}
+	m = /^([a-z0-9]+)\.localhost(:\d+)?$/.exec(h);
+	return m && PROJECT_ID.test(m[1]) ? m[1] : null;
+}
+
+/**
+ * The origin a project's app is served from, for a request that reached Kiln at
+ * `requestUrl`; null when there is none (apps then run sandboxed under /p/).
+ *
+ * @example projectOrigin("abc123", "http://localhost:8787/api/x", undefined) // "http://abc123.localhost:8787"
+ */
+export function projectOrigin(project: string, requestUrl: string, pattern: string | undefined): string | null {
+	const p = pattern?.trim();
+	if (p === "off") return null;
+	if (p) {
+		const tpl = originPattern(p);
+		return tpl ? `${tpl.scheme}//${project}${tpl.suffix}` : null;
+	}
+	const url = new URL(requestUrl);
+	if (url.hostname === "localhost" || url.hostname.endsWith(".localhost")) {
+		return `${url.protocol}//${project}.localhost${url.port ? `:${url.port}` : ""}`;
+	}
+	return null;
+}
+
+/** `https://*.apps.example.com[:port]` → scheme and the host suffix after the label. */
+function originPattern(pattern: string): { scheme: string; suffix: string } | null {
+	const m = /^(https?:)\/\/\*(\.[a-z0-9.-]+(?::\d+)?)\/?$/i.exec(pattern);
+	return m ? { scheme: m[1].toLowerCase(), suffix: m[2].toLowerCase() } : null;
+}

@@ -1,16 +1,30 @@
-import { createDb } from "../../src/db/client";
 import { checkDatabase } from "../../src/db/health";
 import { createApp } from "../../src/http/app";
+import { type CodegenEnv, withDb } from "./context";
+import { appOriginApp, dataClient, hostProject } from "./routes/app-origin";
+import { generateRoutes } from "./routes/generate";
+import { metaRoutes } from "./routes/meta";
 import { projectsRoutes } from "./routes/projects";
+import { serveRoutes } from "./routes/serve";
 
-export type CodegenEnv = { Bindings: CodegenBindings };
+export type { CodegenEnv } from "./context";
 
 const app = createApp<CodegenEnv>()
+	// A project's own origin answers only for that project (see routes/app-origin.ts).
+	.use(async (c, next) => {
+		if (hostProject(c.req.url, c.env.PROJECT_ORIGIN)) return appOriginApp.fetch(c.req.raw, c.env, c.executionCtx);
+		await next();
+	})
+	.use(withDb)
 	.get("/healthz", async (c) => {
-		await checkDatabase(createDb(c.env.DB));
+		await checkDatabase(c.get("db"));
 		return c.json({ ok: true, worker: "codegen" });
 	})
-	.route("/api/projects", projectsRoutes);
+	.route("/api/generate", generateRoutes)
+	.route("/api/projects", projectsRoutes)
+	.route("/api", metaRoutes)
+	.route("/p", serveRoutes)
+	.get("/_kiln/db.js", () => dataClient());
 
 /** The route types, for the SPA's Hono RPC client (`import type` only). */
 export type CodegenApp = typeof app;

@@ -1,6 +1,7 @@
 import { createDb } from "../../src/db/client";
 import { checkDatabase } from "../../src/db/health";
 import { createApp } from "../../src/http/app";
+import { projectFromHost } from "../../src/shared/api";
 import { forward } from "./forward";
 import { serveSpa } from "./spa";
 
@@ -10,6 +11,14 @@ export type WebEnv = { Bindings: WebBindings };
 const HEALTH_TIMEOUT_MS = 5_000;
 
 const app = createApp<WebEnv>()
+	// A project's own origin (<project>.localhost:8787, or <project>.<apps domain>):
+	// every path goes to codegen, which serves only that project's app and data there.
+	.use(async (c, next) => {
+		if (projectFromHost(new URL(c.req.url).host, c.env.PROJECT_ORIGIN)) {
+			return forward(c.env.CODEGEN, c.req.raw, "codegen");
+		}
+		await next();
+	})
 	.get("/healthz", async (c) => {
 		const parts = await Promise.all([
 			probe("codegen", () => pingWorker(c.env.CODEGEN)),
@@ -32,6 +41,7 @@ const app = createApp<WebEnv>()
 	})
 	.all("/api/*", (c) => forward(c.env.CODEGEN, c.req.raw, "codegen"))
 	.all("/p/*", (c) => forward(c.env.CODEGEN, c.req.raw, "codegen"))
+	.all("/_kiln/*", (c) => forward(c.env.CODEGEN, c.req.raw, "codegen"))
 	.all("/notion/*", (c) => forward(c.env.NOTION, c.req.raw, "notion", "/notion"))
 	.all("*", (c) => serveSpa(c.env.ASSETS, c.req.raw));
 

@@ -1,27 +1,117 @@
 import { Hono } from "hono";
-import { createDb } from "../../../src/db/client";
-import { getProject, getVersion, listVersions } from "../../../src/db/projects";
+import { createProject, getProject, getProjectAndVersion, getVersion, listVersions } from "../../../src/db/projects";
 import { HttpError } from "../../../src/http/errors";
 import { parseProjectId, parseVersionNumber } from "../../../src/http/params";
-import type { CodegenEnv } from "../index";
+import {
+	type ProjectJson,
+	type RemixResponse,
+	projectOrigin,
+	remixRequest,
+} from "../../../src/shared/api";
+import { sha256Hex } from "../../../src/shared/hash";
+import type { CodegenEnv } from "../context";
+import { clientKey, newEditToken, newProjectId, rateLimit, readJson } from "../http";
+import { appLinks } from "../links";
+import { dataRoutes } from "./data";
 
-/** Read-only JSON API over projects and their versions, for the SPA. */
+/**
+ * JSON API over projects for the SPA: a project with its versions, one version
+ * with its code, remix; and the project's data store under /data.
+ */
 export const projectsRoutes = new Hono<CodegenEnv>()
 	.get("/:project", async (c) => {
 		const id = parseProjectId(c.req.param("project"));
-		const db = createDb(c.env.DB);
+		const db = c.get("db");
 		const project = await getProject(db, id);
 		if (!project) throw projectNotFound(id);
 		const { editTokenHash: _secret, ...publicFields } = project;
-		return c.json({ project: publicFields, versions: await listVersions(db, id) });
+		const pattern = c.env.PROJECT_ORIGIN;
+		const body: ProjectJson = {
+			project: { ...publicFields, ...appLinks(c.req.url, id, pattern) },
+			versions: (await listVersions(db, id)).map(({ id: _rowId, projectId: _p, ...v }) => ({
+				...v,
+				...pick(appLinks(c.req.url, id, pattern, v.number)),
+			})),
+		};
+		c.header("Cache-Control", "no-store");
+		return c.json(body);
 	})
 	.get("/:project/versions/:n", async (c) => {
 		const id = parseProjectId(c.req.param("project"));
 		const n = parseVersionNumber(c.req.param("n"));
-		const version = await getVersion(createDb(c.env.DB), id, n);
+		const version = await getVersion(c.get("db"), id, n);
 		if (!version) throw new HttpError(404, "version_not_found", `Project "${id}" has no version ${n}.`);
-		return c.json({ version });
-	});
+		return c.json({ version: { ...version, ...pick(appLinks(c.req.url, id, c.env.PROJECT_ORIGIN, n)) } });
+	})
+	/** Remix: copies a version (the latest by default) into a new project that records where it came from. Anyone may remix. */
+	.post("/:project/remix", async (c) => {
+		const id = parseProjectId(c.req.param("project"));
+		const raw = await readJson(c.req.raw, { allowEmpty: true });
+		const parsed = remixRequest.safeParse(raw ?? {});
+		if (!parsed.success) throw new HttpError(400, "invalid_request", parsed.error.issues[0]?.message ?? "Invalid request.");
+		await rateLimit(c.env.GENERATE_LIMITER, clientKey(c.req.raw), "new projects");
+		const db = c.get("db");
+		const found = await getProjectAndVersion(db, id, parsed.data.fromVersion ?? "latest");
+		if (!found) throw projectNotFound(id);
+		if (!found.version) {
+			throw new HttpError(404, "version_not_found", `Project "${id}" has no version ${parsed.data.fromVersion}.`);
+		}
+		const source = found.version;
+		const newId = newProjectId();
+		const editToken = newEditToken();
+		await createProject(db, {
+			id: newId,
+			title: found.project.title,
+			editTokenHash: await sha256Hex(editToken),
+			remixedFromProject: id,
+			remixedFromVersion: source.number,
+			firstVersion: {
+				prompt: source.prompt,
+				code: source.code,
+				contentHash: source.contentHash,
+				provider: source.provider,
+				model: source.model,
+				stats: null,
+			},
+		});
+		const body: RemixResponse = {
+			project: newId,
+			version: 1,
+			editToken,
+			remixedFrom: { project: id, version: source.number },
+			appUrl: appLinks(c.req.url, newId, c.env.PROJECT_ORIGIN).appUrl,
+		};
+		c.header("Cache-Control", "no-store");
+		return c.json(body, 201);
+	})
+	.use("/:project/data/*", async (c, next) => {
+		const id = parseProjectId(c.req.param("project") as string);
+		c.set("projectId", id);
+		// Only a sandboxed app (an opaque origin, so every request is cross-origin) needs CORS
+		// here; where projects have their own origins, other sites get no access.
+		if (!projectOrigin(id, c.req.url, c.env.PROJECT_ORIGIN)) {
+			if (c.req.method === "OPTIONS") {
+				return new Response(null, {
+					status: 204,
+					headers: {
+						"Access-Control-Allow-Origin": "*",
+						"Access-Control-Allow-Methods": "GET, PUT, DELETE",
+						"Access-Control-Allow-Headers": "content-type",
+						"Access-Control-Max-Age": "86400",
+					},
+				});
+			}
+			await next();
+			c.res.headers.set("Access-Control-Allow-Origin", "*");
+			return;
+		}
+		await next();
+	})
+	.route("/:project/data", dataRoutes);
+
+function pick(links: { appUrl: string; shareUrl: string }) {
+	return { appUrl: links.appUrl, shareUrl: links.shareUrl };
+}
 
 function projectNotFound(id: string) {
 	return new HttpError(404, "project_not_found", `No project "${id}".`);

@@ -1,0 +1,8 @@
+declare namespace Cloudflare {
+	interface Env {
+		/** Root URL of the fake OpenAI-compatible server (test/fakes/openai.ts). */
+		FAKE_OPENAI_URL: string;
+		/** A rate limit of 3 a minute, for the 429 tests. */
+		TIGHT_LIMITER: RateLimit;
+	}
+}

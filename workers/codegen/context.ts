@@ -1,0 +1,32 @@
+import type { MiddlewareHandler } from "hono";
+import { type Db, createDb } from "../../src/db/client";
+import { countingD1, serverTiming } from "./d1-count";
+
+export type CodegenEnv = {
+	Bindings: CodegenBindings;
+	Variables: {
+		/** Drizzle over this request's counted D1 handle. */
+		db: Db;
+		/** D1 statements this request has sent so far. */
+		d1Queries: () => number;
+		/** The project a data-store request is for. */
+		projectId: string;
+	};
+};
+
+/**
+ * Gives each request a Drizzle handle whose D1 statements are counted, and
+ * reports the count in `Server-Timing` (for a streamed answer, the statements
+ * sent before streaming began).
+ */
+export const withDb: MiddlewareHandler<CodegenEnv> = async (c, next) => {
+	const counter = countingD1(c.env.DB);
+	c.set("db", createDb(counter.db));
+	c.set("d1Queries", counter.count);
+	await next();
+	try {
+		c.res.headers.append("Server-Timing", serverTiming(counter.count()));
+	} catch {
+		// A response with immutable headers: leave it as it is.
+	}
+};

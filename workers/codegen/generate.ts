@@ -1,0 +1,155 @@
+import type { Context } from "hono";
+import { createProject, getProjectAndVersion, insertNextVersion, type Version } from "../../src/db/projects";
+import { HttpError } from "../../src/http/errors";
+import { type GenerateRequest, type GenerationStats, generateRequest } from "../../src/shared/api";
+import { sha256Hex } from "../../src/shared/hash";
+import type { CodegenEnv } from "./context";
+import { bearerToken, clientKey, newEditToken, newProjectId, rateLimit, readJson, sameDigest } from "./http";
+import { extractHtml, titleOf } from "./llm/extract";
+import { buildMessages, SYSTEM_PROMPT } from "./llm/prompt";
+import { languageModel } from "./llm/provider";
+import { streamAnswer } from "./llm/stream";
+import { generationSettings, llmConfig } from "./settings";
+import { sseStream } from "./sse";
+import { findStarter } from "./starters";
+
+/**
+ * POST /api/generate. Everything that can be refused is refused before the
+ * stream opens, as a JSON 4xx that writes nothing: bad body, unknown project,
+ * missing or wrong edit token, missing version, rate limit, no model. Then
+ * Server-Sent Events: `start`, `delta`... as the model writes, and `done` once
+ * the version is stored, or `error` (and nothing stored).
+ */
+export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> {
+	const startedAt = Date.now();
+	const req = parseRequest(await readJson(c.req.raw));
+	await rateLimit(c.env.GENERATE_LIMITER, clientKey(c.req.raw), "generations");
+	const db = c.get("db");
+
+	let base: Version | null = null;
+	if (req.project) {
+		const found = await getProjectAndVersion(db, req.project, req.fromVersion ?? "latest");
+		if (!found) throw new HttpError(404, "project_not_found", `No project "${req.project}".`);
+		const token = bearerToken(c.req.raw);
+		if (!token) {
+			throw new HttpError(401, "edit_token_required", "Editing a project needs its edit token: Authorization: Bearer <editToken>. Anyone may remix it instead.", {
+				"WWW-Authenticate": 'Bearer realm="kiln"',
+			});
+		}
+		if (!sameDigest(await sha256Hex(token), found.project.editTokenHash)) {
+			throw new HttpError(403, "invalid_edit_token", "That edit token does not belong to this project.");
+		}
+		if (!found.version) {
+			throw new HttpError(404, "version_not_found", `Project "${req.project}" has no version ${req.fromVersion}.`);
+		}
+		base = found.version;
+	}
+
+	const starter = base ? undefined : findStarter(req.prompt);
+	const config = llmConfig(c.env);
+	if (!starter && !config.configured) {
+		throw new HttpError(503, "no_provider", config.message);
+	}
+
+	const projectId = req.project ?? newProjectId();
+	const editToken = req.project ? undefined : newEditToken();
+	const sse = sseStream();
+
+	const run = async () => {
+		sse.send({ event: "start", data: editToken ? { project: projectId, editToken } : { project: projectId } });
+		let code: string;
+		let firstTokenAt: number | null;
+		let outputTokens: number;
+		let provider: string;
+		let model: string;
+		if (starter) {
+			firstTokenAt = Date.now();
+			sse.send({ event: "delta", data: { text: `\`\`\`html\n${starter.code}\n\`\`\`\n` } });
+			code = starter.code;
+			outputTokens = 0;
+			provider = "starter";
+			model = starter.id;
+		} else {
+			if (!config.configured) return; // narrowed above
+			const outcome = await streamAnswer({
+				model: languageModel(config, c.env),
+				system: SYSTEM_PROMPT,
+				messages: buildMessages(req.prompt, base ? { code: base.code, number: base.number } : undefined),
+				settings: generationSettings(c.env),
+				onDelta: (text) => sse.send({ event: "delta", data: { text } }),
+			});
+			if (!outcome.ok) {
+				sse.send({ event: "error", data: { code: outcome.code, message: outcome.message } });
+				return log({ project: projectId, outcome: outcome.code, d1Queries: c.get("d1Queries")() });
+			}
+			const extracted = extractHtml(outcome.text, outcome.finishReason);
+			if (!extracted.ok) {
+				sse.send({ event: "error", data: { code: extracted.code, message: extracted.message } });
+				return log({ project: projectId, outcome: extracted.code, d1Queries: c.get("d1Queries")() });
+			}
+			code = extracted.html;
+			firstTokenAt = outcome.firstTokenAt;
+			outputTokens = outcome.outputTokens ?? Math.ceil(outcome.text.length / 4);
+			provider = config.provider;
+			model = config.model;
+		}
+		const finishedAt = Date.now();
+		const stats = statsOf(startedAt, firstTokenAt, finishedAt, outputTokens);
+		const version = { prompt: req.prompt, code, contentHash: await sha256Hex(code), provider, model, stats };
+		let number: number | null;
+		if (base) {
+			number = await insertNextVersion(db, projectId, base.number, version);
+		} else {
+			await createProject(db, {
+				id: projectId,
+				title: (titleOf(code) ?? req.prompt.trim()).slice(0, 80),
+				editTokenHash: await sha256Hex(editToken as string),
+				firstVersion: version,
+			});
+			number = 1;
+		}
+		if (number === null) {
+			sse.send({ event: "error", data: { code: "project_not_found", message: `Project "${projectId}" no longer exists.` } });
+			return;
+		}
+		sse.send({ event: "done", data: { project: projectId, version: number, stats } });
+		log({ project: projectId, outcome: "done", version: number, provider, ttftMs: stats.ttftMs, d1Queries: c.get("d1Queries")() });
+	};
+
+	const work = run()
+		.catch((err) => {
+			console.error(`generate failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+			sse.send({ event: "error", data: { code: "internal_error", message: "Something went wrong on our side; nothing was stored. Try again." } });
+		})
+		.finally(() => sse.close());
+	// Carry on (and store the version) even if the client disconnects.
+	c.executionCtx.waitUntil(work);
+	return sse.response;
+}
+
+function parseRequest(body: unknown): GenerateRequest {
+	const parsed = generateRequest.safeParse(body);
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0];
+		const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
+		throw new HttpError(400, "invalid_request", `${where}${issue?.message ?? "Invalid request."}`);
+	}
+	if (parsed.data.fromVersion !== undefined && parsed.data.project === undefined) {
+		throw new HttpError(400, "invalid_request", "fromVersion: needs a project to edit.");
+	}
+	return parsed.data;
+}
+
+function statsOf(startedAt: number, firstTokenAt: number | null, finishedAt: number, outputTokens: number): GenerationStats {
+	const ttftMs = (firstTokenAt ?? finishedAt) - startedAt;
+	const durationMs = finishedAt - startedAt;
+	// Speed while streaming (after the first token); the whole duration when it all came at once.
+	const streamingMs = durationMs - ttftMs > 0 ? durationMs - ttftMs : durationMs;
+	const tokensPerSecond = streamingMs > 0 ? Math.round((outputTokens / streamingMs) * 10_000) / 10 : 0;
+	return { ttftMs, durationMs, outputTokens, tokensPerSecond };
+}
+
+/** One line per generation for Workers Logs: ids, outcome and counts only (never prompts, code or keys). */
+function log(fields: Record<string, string | number>) {
+	console.log(JSON.stringify({ event: "generation", ...fields }));
+}

@@ -1,0 +1,13 @@
+import { type AppLinks, projectOrigin } from "../../src/shared/api";
+
+/**
+ * Where a project (or one pinned version of it) runs and how to share it, for a
+ * request that reached Kiln at `requestUrl`.
+ */
+export function appLinks(requestUrl: string, project: string, pattern: string | undefined, version?: number): AppLinks {
+	const main = new URL(requestUrl).origin;
+	const own = projectOrigin(project, requestUrl, pattern);
+	const share = version === undefined ? `${main}/p/${project}` : `${main}/p/${project}/v/${version}`;
+	if (!own) return { appUrl: share, shareUrl: share, isolation: "sandbox" };
+	return { appUrl: version === undefined ? `${own}/` : `${own}/v/${version}`, shareUrl: share, isolation: "origin" };
+}

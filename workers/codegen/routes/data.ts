@@ -1,0 +1,96 @@
+import { Hono } from "hono";
+import { deleteDocument, getDocument, listDocuments, putDocument } from "../../../src/db/app-data";
+import { HttpError } from "../../../src/http/errors";
+import {
+	COLLECTION_NAME,
+	DOCUMENT_KEY,
+	type DocumentJson,
+	type DocumentListJson,
+	MAX_DOCUMENT_BYTES,
+	MAX_DOCUMENTS_PER_PROJECT,
+	MAX_LIST_LIMIT,
+} from "../../../src/shared/api";
+import type { CodegenEnv } from "../context";
+import { clientKey, rateLimit, readJson } from "../http";
+
+/**
+ * The generated apps' JSON document store: named collections of documents
+ * per project. Mounted on a project's own origin at /_kiln/data, and at
+ * /api/projects/:project/data; the mounting app sets `projectId`.
+ */
+export const dataRoutes = new Hono<CodegenEnv>()
+	.use(async (c, next) => {
+		await rateLimit(c.env.DATA_LIMITER, `${c.get("projectId")}:${clientKey(c.req.raw)}`, "data-store requests");
+		await next();
+	})
+	.get("/:collection", async (c) => {
+		const collection = parseCollection(c.req.param("collection"));
+		const limit = parseLimit(c.req.query("limit"));
+		const after = c.req.query("after");
+		if (after !== undefined && !DOCUMENT_KEY.test(after)) throw badKey();
+		const rows = await listDocuments(c.get("db"), c.get("projectId"), collection, { limit, after });
+		const body: DocumentListJson = {
+			documents: rows.map((r) => ({ key: r.key, value: JSON.parse(r.value), updatedAt: r.updatedAt })),
+			next: rows.length === limit ? rows[rows.length - 1].key : null,
+		};
+		c.header("Cache-Control", "no-store");
+		return c.json(body);
+	})
+	.get("/:collection/:key", async (c) => {
+		const collection = parseCollection(c.req.param("collection"));
+		const key = parseKey(c.req.param("key"));
+		const row = await getDocument(c.get("db"), c.get("projectId"), collection, key);
+		if (!row) throw new HttpError(404, "document_not_found", `No document "${key}" in "${collection}".`);
+		const body: DocumentJson = { key: row.key, value: JSON.parse(row.value), updatedAt: row.updatedAt };
+		c.header("Cache-Control", "no-store");
+		return c.json(body);
+	})
+	.put("/:collection/:key", async (c) => {
+		const collection = parseCollection(c.req.param("collection"));
+		const key = parseKey(c.req.param("key"));
+		const value = await readJson(c.req.raw, {
+			maxBytes: MAX_DOCUMENT_BYTES,
+			tooLarge: { code: "document_too_large", message: `A document is at most ${MAX_DOCUMENT_BYTES} bytes of JSON.` },
+		});
+		const json = JSON.stringify(value);
+		if (new TextEncoder().encode(json).byteLength > MAX_DOCUMENT_BYTES) {
+			throw new HttpError(413, "document_too_large", `A document is at most ${MAX_DOCUMENT_BYTES} bytes of JSON.`);
+		}
+		const result = await putDocument(c.get("db"), c.get("projectId"), collection, key, json, MAX_DOCUMENTS_PER_PROJECT);
+		if (!result.ok) {
+			if (result.reason === "project_not_found") throw new HttpError(404, "project_not_found", `No project "${c.get("projectId")}".`);
+			throw new HttpError(409, "too_many_documents", `A project holds at most ${MAX_DOCUMENTS_PER_PROJECT} documents; delete some first.`);
+		}
+		return c.json({ key, updatedAt: result.updatedAt });
+	})
+	.delete("/:collection/:key", async (c) => {
+		const collection = parseCollection(c.req.param("collection"));
+		const key = parseKey(c.req.param("key"));
+		const deleted = await deleteDocument(c.get("db"), c.get("projectId"), collection, key);
+		if (!deleted) throw new HttpError(404, "document_not_found", `No document "${key}" in "${collection}".`);
+		return c.body(null, 204);
+	});
+
+function parseCollection(raw: string): string {
+	if (!COLLECTION_NAME.test(raw)) {
+		throw new HttpError(400, "invalid_collection", "A collection name is 1 to 64 of A-Z a-z 0-9 _ - (not starting with -).");
+	}
+	return raw;
+}
+
+function badKey() {
+	return new HttpError(400, "invalid_key", "A key is 1 to 128 of A-Z a-z 0-9 _ - . : (not starting with .).");
+}
+
+function parseKey(raw: string): string {
+	if (!DOCUMENT_KEY.test(raw)) throw badKey();
+	return raw;
+}
+
+function parseLimit(raw: string | undefined): number {
+	if (raw === undefined) return 100;
+	if (!/^[1-9][0-9]{0,3}$/.test(raw) || Number(raw) > MAX_LIST_LIMIT) {
+		throw new HttpError(400, "invalid_limit", `limit is a whole number from 1 to ${MAX_LIST_LIMIT}.`);
+	}
+	return Number(raw);
+}

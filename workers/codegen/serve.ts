@@ -1,0 +1,81 @@
+import type { Context } from "hono";
+import { getVersion } from "../../src/db/projects";
+import { HttpError } from "../../src/http/errors";
+import type { CodegenEnv } from "./context";
+import { serverTiming } from "./d1-count";
+
+/** Where no project origin exists, the app runs in an opaque origin: no cookies, no storage, no Kiln. */
+export const SANDBOX_CSP = "sandbox allow-scripts allow-forms allow-modals allow-popups";
+export const PINNED_CACHE_CONTROL = "public, max-age=31536000, immutable";
+/** The latest version may change at any time: store it, but ask every time (ETag makes that cheap). */
+export const LATEST_CACHE_CONTROL = "public, no-cache";
+
+type Isolation = "origin" | "sandbox";
+
+function appHeaders(etag: string, cacheControl: string, isolation: Isolation, version: number): Headers {
+	const h = new Headers({
+		"Content-Type": "text/html; charset=utf-8",
+		ETag: etag,
+		"Cache-Control": cacheControl,
+		"X-Content-Type-Options": "nosniff",
+		"Referrer-Policy": "strict-origin-when-cross-origin",
+		"X-Kiln-Version": String(version),
+	});
+	if (isolation === "sandbox") h.set("Content-Security-Policy", SANDBOX_CSP);
+	return h;
+}
+
+/** True when an If-None-Match header names this ETag (weak or strong, or `*`). */
+export function matchesEtag(ifNoneMatch: string | null, etag: string): boolean {
+	if (!ifNoneMatch) return false;
+	if (ifNoneMatch.trim() === "*") return true;
+	const bare = etag.replace(/^W\//, "");
+	return ifNoneMatch.split(",").some((t) => t.trim().replace(/^W\//, "") === bare);
+}
+
+function notModified(headers: Headers): Response {
+	const h = new Headers(headers);
+	h.delete("Content-Type");
+	return new Response(null, { status: 304, headers: h });
+}
+
+/**
+ * The latest version: one D1 query, `no-cache` + ETag (the content hash), and
+ * 304 when the client already has it.
+ */
+export async function serveLatest(c: Context<CodegenEnv>, project: string, isolation: Isolation): Promise<Response> {
+	const v = await getVersion(c.get("db"), project, "latest");
+	if (!v) throw new HttpError(404, "project_not_found", `No project "${project}".`);
+	const headers = appHeaders(`"${v.contentHash}"`, LATEST_CACHE_CONTROL, isolation, v.number);
+	if (matchesEtag(c.req.header("If-None-Match") ?? null, `"${v.contentHash}"`)) return notModified(headers);
+	return new Response(v.code, { headers });
+}
+
+/**
+ * A pinned version: immutable, cached for a year by browsers and by this
+ * data centre's Workers cache, so after the first hit it costs no D1 query.
+ */
+export async function servePinned(
+	c: Context<CodegenEnv>,
+	project: string,
+	n: number,
+	isolation: Isolation,
+): Promise<Response> {
+	const url = new URL(c.req.url);
+	const key = new Request(`${url.origin}${url.pathname}`, { method: "GET" });
+	// Workers' caches.default (the DOM typings in this repo's tsconfig lack it).
+	const cache = (caches as unknown as { default: Cache }).default;
+	const cached = await cache.match(key);
+	if (cached) {
+		const headers = new Headers(cached.headers);
+		headers.set("Server-Timing", `cache;desc="hit", ${serverTiming(0)}`);
+		if (matchesEtag(c.req.header("If-None-Match") ?? null, headers.get("ETag") ?? "")) return notModified(headers);
+		return new Response(cached.body, { status: 200, headers });
+	}
+	const v = await getVersion(c.get("db"), project, n);
+	if (!v) throw new HttpError(404, "version_not_found", `Project "${project}" has no version ${n}.`);
+	const headers = appHeaders(`"${v.contentHash}"`, PINNED_CACHE_CONTROL, isolation, v.number);
+	c.executionCtx.waitUntil(cache.put(key, new Response(v.code, { headers })));
+	if (matchesEtag(c.req.header("If-None-Match") ?? null, `"${v.contentHash}"`)) return notModified(headers);
+	return new Response(v.code, { headers });
+}

@@ -1,0 +1,6 @@
+// Settings that are not in wrangler.toml (see .dev.vars.example). Merged into
+// the generated WebBindings interface.
+interface WebBindings {
+	/** Pattern of each project's own origin, e.g. https://*.apps.example.com ("off" for none). */
+	PROJECT_ORIGIN?: string;
+}
