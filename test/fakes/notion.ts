@@ -286,7 +286,9 @@ export async function startFakeNotion(port = 0): Promise<FakeNotion> {
 		}
 		if ((r = /^\/__fake\/trash\/([^/]+)$/.exec(path))) {
 			const target = find(blocks, r[1]) ?? find(pages, r[1]);
-			if (target) target.in_trash = target.archived = true;
+			// ?flag=archived: only the older flag, as pre-2025-09-03 shapes say it.
+			if (target && url.searchParams.get("flag") === "archived") target.archived = true;
+			else if (target) target.in_trash = target.archived = true;
 			return send(res, { ok: Boolean(target) });
 		}
 		if ((r = /^\/__fake\/delete\/([^/]+)$/.exec(path))) {

@@ -33,8 +33,9 @@ export const fake = {
 	async state(id: string): Promise<{ page: any; block: any; children: any[] }> {
 		return (await fetch(`${fakeUrl()}/__fake/state/${id}`)).json();
 	},
-	async trash(id: string) {
-		await fetch(`${fakeUrl()}/__fake/trash/${id}`, { method: "POST" });
+	/** Moves a block or page to the trash (`in_trash` and `archived`), or with `archivedOnly` sets only `archived`. */
+	async trash(id: string, archivedOnly = false) {
+		await fetch(`${fakeUrl()}/__fake/trash/${id}${archivedOnly ? "?flag=archived" : ""}`, { method: "POST" });
 	},
 	async remove(id: string) {
 		await fetch(`${fakeUrl()}/__fake/delete/${id}`, { method: "POST" });
