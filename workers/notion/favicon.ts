@@ -55,7 +55,7 @@ export async function findSiteInfo(url: URL, timeoutMs: number): Promise<SiteInf
 	}
 	const baseUrl = page?.finalUrl ?? url;
 	const base = (page?.base && httpUrl(page.base, baseUrl)) || baseUrl;
-	const title = page?.title.replace(/\s+/g, " ").trim() || null;
+	const title = decodeEntities(page?.title ?? "").replace(/\s+/g, " ").trim() || null;
 
 	const best = pickIcon(page?.links ?? [], base);
 	if (best) return { iconUrl: best, title };
@@ -119,6 +119,19 @@ async function readHead(url: URL, signal: AbortSignal) {
 		await reader.cancel().catch(() => {});
 	}
 	return { ...found, links, finalUrl: httpUrl(res.url || url.href) ?? url };
+}
+
+const NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
+
+/** HTMLRewriter hands over text as written: "&amp;" stays "&amp;" until decoded here. */
+export function decodeEntities(text: string): string {
+	return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, name: string) => {
+		if (name[0] === "#") {
+			const code = name[1] === "x" || name[1] === "X" ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
+			return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+		}
+		return NAMED[name.toLowerCase()] ?? whole;
+	});
 }
 
 /** The stream, ended after `max` bytes. */
