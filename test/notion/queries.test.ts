@@ -1,0 +1,82 @@
+// src/db/notion.ts against a real local D1: dedupe under concurrency, claiming
+// (a queue message delivered twice runs once), replay, stuck-event recovery,
+// block state.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import {
+	claimEvent,
+	deleteBlockStatesFor,
+	finishEvent,
+	getBlockState,
+	getEvent,
+	listEvents,
+	putBlockState,
+	reclaimStuckEvents,
+	recordEvent,
+	requeueEvent,
+} from "../../src/db/notion";
+import { db, uuid } from "./helpers";
+
+const newEvent = () => ({ id: uuid(), source: "integration" as const, route: "/webhooks", payload: "{}" });
+
+describe("events", () => {
+	it("records an id once, even when ten deliveries race", async () => {
+		const e = newEvent();
+		const wins = await Promise.all(Array.from({ length: 10 }, () => recordEvent(db(), e)));
+		expect(wins.filter(Boolean)).toHaveLength(1);
+		expect(await getEvent(db(), e.id)).toMatchObject({ status: "pending", attempts: 0 });
+	});
+
+	it("claims an event for one run at a time", async () => {
+		const e = newEvent();
+		await recordEvent(db(), e);
+		const claims = await Promise.all([claimEvent(db(), e.id), claimEvent(db(), e.id)]);
+		expect(claims.filter(Boolean)).toHaveLength(1);
+		await finishEvent(db(), e.id, "done");
+		expect(await claimEvent(db(), e.id)).toBeNull();
+		expect(await claimEvent(db(), "no-such-event")).toBeNull();
+	});
+
+	it("a failed event can be claimed again; a replay re-opens a done one", async () => {
+		const e = newEvent();
+		await recordEvent(db(), e);
+		await claimEvent(db(), e.id);
+		await finishEvent(db(), e.id, "failed", "boom");
+		expect(await claimEvent(db(), e.id)).toMatchObject({ status: "running", attempts: 2, lastError: "boom" });
+		await finishEvent(db(), e.id, "done");
+		expect(await requeueEvent(db(), e.id)).toBe(true);
+		expect(await claimEvent(db(), e.id)).toMatchObject({ attempts: 3 });
+		expect(await requeueEvent(db(), "missing")).toBe(false);
+	});
+
+	it("reclaims events stuck pending or running, not fresh ones", async () => {
+		const [oldPending, oldRunning, fresh] = [newEvent(), newEvent(), newEvent()];
+		for (const e of [oldPending, oldRunning, fresh]) await recordEvent(db(), e);
+		await claimEvent(db(), oldRunning.id);
+		await env.DB.prepare("UPDATE notion_events SET updated_at = updated_at - 3600000 WHERE id IN (?, ?)")
+			.bind(oldPending.id, oldRunning.id)
+			.run();
+		const ids = await reclaimStuckEvents(db(), Date.now(), 120_000, 1_200_000);
+		expect(ids.sort()).toEqual([oldPending.id, oldRunning.id].sort());
+		expect((await getEvent(db(), oldRunning.id))?.status).toBe("pending");
+	});
+
+	it("lists newest first, filtered", async () => {
+		const e = newEvent();
+		await recordEvent(db(), e);
+		await finishEvent(db(), e.id, "ignored", "not ours");
+		const rows = await listEvents(db(), { limit: 5, status: "ignored" });
+		expect(rows[0]).toMatchObject({ id: e.id, status: "ignored", lastError: "not ours" });
+	});
+});
+
+describe("block state", () => {
+	it("stores, replaces and drops the block a route wrote", async () => {
+		const page = uuid();
+		await putBlockState(db(), { route: "/example/callout", parentId: page, blockId: "b1", contentHash: "h1" });
+		await putBlockState(db(), { route: "/example/callout", parentId: page, blockId: "b2", contentHash: "h2" });
+		expect(await getBlockState(db(), "/example/callout", page)).toMatchObject({ blockId: "b2", contentHash: "h2" });
+		expect(await deleteBlockStatesFor(db(), "b2")).toBe(1);
+		expect(await getBlockState(db(), "/example/callout", page)).toBeNull();
+	});
+});
