@@ -164,9 +164,12 @@ export async function startFakeOpenAI(opts: { port?: number } = {}): Promise<Fak
 		for (let i = 0; i < chunks.length; i++) {
 			if (res.destroyed) return;
 			if (i > 0 && reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
-			res.write(frame({ content: chunks[i] }, null));
+			if (reply.failAfterChunks !== i + 1) res.write(frame({ content: chunks[i] }, null));
 			const sent = i + 1;
 			if (reply.failAfterChunks === sent) {
+				// Let this chunk reach the client, then cut the connection.
+				await new Promise<void>((resolve) => res.write(frame({ content: chunks[i] }, null), () => resolve()));
+				await sleep(20);
 				res.socket?.destroy();
 				return;
 			}

@@ -2,7 +2,6 @@ import type { Context } from "hono";
 import { getVersion } from "../../src/db/projects";
 import { HttpError } from "../../src/http/errors";
 import type { CodegenEnv } from "./context";
-import { serverTiming } from "./d1-count";
 
 /** Where no project origin exists, the app runs in an opaque origin: no cookies, no storage, no Kiln. */
 export const SANDBOX_CSP = "sandbox allow-scripts allow-forms allow-modals allow-popups";
@@ -68,7 +67,8 @@ export async function servePinned(
 	const cached = await cache.match(key);
 	if (cached) {
 		const headers = new Headers(cached.headers);
-		headers.set("Server-Timing", `cache;desc="hit", ${serverTiming(0)}`);
+		// withDb appends the D1 count (zero here) after this.
+		headers.set("Server-Timing", 'cache;desc="hit"');
 		if (matchesEtag(c.req.header("If-None-Match") ?? null, headers.get("ETag") ?? "")) return notModified(headers);
 		return new Response(cached.body, { status: 200, headers });
 	}

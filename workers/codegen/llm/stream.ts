@@ -50,6 +50,8 @@ export async function streamAnswer(opts: {
 			messages: opts.messages,
 			maxRetries: settings.maxRetries,
 			abortSignal: abort.signal,
+			// Errors arrive as stream parts and are classified below; the SDK's default logs them with their bodies.
+			onError: () => {},
 			...(settings.maxOutputTokens && { maxOutputTokens: settings.maxOutputTokens }),
 		});
 		for await (const part of result.fullStream) {
@@ -96,7 +98,8 @@ export async function streamAnswer(opts: {
 /** An upstream failure as a stable code and a message that names what to check. */
 export function classify(err: unknown, receivedText: boolean): { code: string; message: string } {
 	const call = findApiCallError(err);
-	const status = call?.statusCode;
+	// A 2xx status means the answer had begun: the failure came while reading its body.
+	const status = call?.statusCode !== undefined && call.statusCode >= 300 ? call.statusCode : undefined;
 	if (status === 401 || status === 403) {
 		return { code: "upstream_unauthorized", message: `The model provider refused the request (${status}): check LLM_API_KEY.` };
 	}
@@ -112,7 +115,7 @@ export function classify(err: unknown, receivedText: boolean): { code: string; m
 	if (status !== undefined) {
 		return { code: "upstream_rejected", message: `The model provider rejected the request (${status}).` };
 	}
-	if (receivedText) {
+	if (receivedText || (call?.statusCode !== undefined && call.statusCode < 300)) {
 		return { code: "upstream_interrupted", message: "The connection to the model broke before the answer was complete." };
 	}
 	return { code: "upstream_unreachable", message: "Could not reach the model provider: check LLM_BASE_URL." };

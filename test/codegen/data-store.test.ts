@@ -1,0 +1,135 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { MAX_DOCUMENT_BYTES, MAX_DOCUMENTS_PER_PROJECT } from "../../src/shared/api";
+import { call, callWithEnv, expectError, newProject, rowCounts } from "./helpers";
+
+// The generated apps' JSON document store, reached from the app's own origin
+// (<project>.localhost here), with its limits.
+
+let project: string;
+let base: string;
+
+beforeAll(async () => {
+	({ project } = await newProject("a guest book"));
+	base = `http://${project}.localhost:8787`;
+});
+
+const put = (path: string, body: string, b = base) => call(`/_kiln/data/${path}`, { base: b, method: "PUT", body, headers: { "content-type": "application/json" } });
+const get = (path: string, b = base) => call(`/_kiln/data/${path}`, { base: b });
+
+describe("documents", () => {
+	it("put, get, list and delete, as JSON, kept across requests (visitors)", async () => {
+		expect((await put("entries/k1", JSON.stringify({ name: "Ada", note: "hi" }))).status).toBe(200);
+		expect((await put("entries/k2", JSON.stringify(["any", 1, true, null]))).status).toBe(200);
+		expect((await put("entries/k0", "42")).status).toBe(200);
+		const one = await (await get("entries/k1")).json<{ key: string; value: unknown; updatedAt: number }>();
+		expect(one).toMatchObject({ key: "k1", value: { name: "Ada", note: "hi" } });
+		expect(typeof one.updatedAt).toBe("number");
+		const list = await (await get("entries")).json<{ documents: { key: string; value: unknown }[]; next: string | null }>();
+		expect(list.documents.map((d) => [d.key, d.value])).toEqual([["k0", 42], ["k1", { name: "Ada", note: "hi" }], ["k2", ["any", 1, true, null]]]);
+		expect(list.next).toBeNull();
+		// Replace.
+		await put("entries/k1", JSON.stringify({ name: "Ada", note: "changed" }));
+		expect((await (await get("entries/k1")).json<{ value: { note: string } }>()).value.note).toBe("changed");
+		// Delete.
+		expect((await call("/_kiln/data/entries/k2", { base, method: "DELETE" })).status).toBe(204);
+		await expectError(await get("entries/k2"), 404, "document_not_found");
+		await expectError(await call("/_kiln/data/entries/k2", { base, method: "DELETE" }), 404, "document_not_found");
+		expect((await (await get("empty-collection")).json<{ documents: unknown[] }>()).documents).toEqual([]);
+	});
+
+	it("pages a long list with limit and next", async () => {
+		for (let i = 0; i < 5; i++) await put(`pages/p${i}`, String(i));
+		const first = await (await get("pages?limit=2")).json<{ documents: { key: string }[]; next: string }>();
+		expect(first.documents.map((d) => d.key)).toEqual(["p0", "p1"]);
+		const second = await (await get(`pages?limit=2&after=${first.next}`)).json<{ documents: { key: string }[]; next: string | null }>();
+		expect(second.documents.map((d) => d.key)).toEqual(["p2", "p3"]);
+		for (const bad of ["0", "-1", "abc", "1001", "1e3"]) await expectError(await get(`pages?limit=${bad}`), 400, "invalid_limit");
+	});
+
+	it("keeps each project's data apart", async () => {
+		const other = await newProject("another app");
+		const otherBase = `http://${other.project}.localhost:8787`;
+		await put("secrets/s", JSON.stringify("mine"));
+		await expectError(await get("secrets/s", otherBase), 404, "document_not_found");
+		expect((await (await get("secrets", otherBase)).json<{ documents: unknown[] }>()).documents).toEqual([]);
+	});
+
+	it("is also at /api/projects/:project/data, with CORS only where apps run sandboxed", async () => {
+		await put("shared/x", JSON.stringify({ v: 1 }));
+		// Sandboxed apps (no project origin: kiln.test) have an opaque origin, so they need CORS.
+		const sandboxed = await call(`/api/projects/${project}/data/shared/x`, { headers: { origin: "null" } });
+		expect(sandboxed.status).toBe(200);
+		expect(sandboxed.headers.get("access-control-allow-origin")).toBe("*");
+		const preflight = await call(`/api/projects/${project}/data/shared/x`, { method: "OPTIONS" });
+		expect(preflight.status).toBe(204);
+		expect(preflight.headers.get("access-control-allow-methods")).toContain("PUT");
+		// With project origins (localhost), other origins get no CORS access.
+		const withOrigins = await call(`/api/projects/${project}/data/shared/x`, { base: "http://localhost:8787" });
+		expect(withOrigins.status).toBe(200);
+		expect(withOrigins.headers.get("access-control-allow-origin")).toBeNull();
+		await expectError(await call("/api/projects/nosuchproj/data/shared/x"), 404, "document_not_found");
+	});
+});
+
+describe("bad documents and keys are refused, and nothing is written", () => {
+	async function refused(send: () => Promise<Response>, status: number, code: string) {
+		const before = await rowCounts();
+		await expectError(await send(), status, code);
+		expect(await rowCounts()).toEqual(before);
+	}
+
+	it("a document over 64 KiB (and one of exactly 64 KiB is taken)", async () => {
+		const exact = JSON.stringify("a".repeat(MAX_DOCUMENT_BYTES - 2));
+		expect(new TextEncoder().encode(exact).byteLength).toBe(MAX_DOCUMENT_BYTES);
+		await refused(() => put("big/one", JSON.stringify("a".repeat(MAX_DOCUMENT_BYTES - 1))), 413, "document_too_large");
+		// Multi-byte characters count as bytes, not characters.
+		await refused(() => put("big/two", JSON.stringify("é".repeat(40_000))), 413, "document_too_large");
+		expect((await put("big/exact", exact)).status).toBe(200);
+	});
+
+	it("a document that is not JSON", async () => {
+		await refused(() => put("bad/json", "{nope"), 400, "invalid_json");
+		await refused(() => put("bad/json", ""), 400, "invalid_json");
+		await refused(() => put("bad/json", "undefined"), 400, "invalid_json");
+	});
+
+	it("malformed keys and collection names", async () => {
+		for (const key of [".hidden", "a%20b", "a%2Fb", "k".repeat(129), "%C3%A9", "a*b"]) {
+			await refused(() => put(`good/${key}`, "1"), 400, "invalid_key");
+		}
+		for (const collection of ["-dash", "c".repeat(65), "a.b", "sp%20ace"]) {
+			await refused(() => put(`${collection}/key`, "1"), 400, "invalid_collection");
+		}
+		await refused(() => get("good?after=.bad"), 400, "invalid_key");
+	});
+
+	it("a document for a project that does not exist", async () => {
+		await refused(() => put("x/y", "1", "http://nosuchproj7.localhost:8787"), 404, "project_not_found");
+	});
+
+	it(`more than ${MAX_DOCUMENTS_PER_PROJECT} documents in a project (replacing one still works)`, async () => {
+		const { project: full } = await newProject("a full app");
+		// Fill to one below the limit directly (the limit is what is under test, not 9,999 PUTs).
+		await env.DB.prepare(
+			`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${MAX_DOCUMENTS_PER_PROJECT - 1})
+			 INSERT INTO app_data (project_id, collection, key, value) SELECT ?, 'items', printf('k%05d', i), 'null' FROM n`,
+		)
+			.bind(full)
+			.run();
+		const b = `http://${full}.localhost:8787`;
+		expect((await put("items/last", "1", b)).status).toBe(200);
+		await refused(() => put("items/one-too-many", "1", b), 409, "too_many_documents");
+		await refused(() => put("other/one-too-many", "1", b), 409, "too_many_documents");
+		expect((await put("items/k00001", '"replaced"', b)).status).toBe(200);
+	});
+
+	it("too many requests from one client (429 with Retry-After)", async () => {
+		const headers = { "cf-connecting-ip": "198.51.100.9" };
+		const send = () => callWithEnv({ DATA_LIMITER: env.TIGHT_LIMITER }, `/api/projects/${project}/data/limited`, { headers });
+		for (let i = 0; i < 3; i++) expect((await send()).status).toBe(200);
+		const limited = await send();
+		expect(limited.headers.get("retry-after")).toBe("60");
+		await expectError(limited, 429, "rate_limited");
+	});
+});
