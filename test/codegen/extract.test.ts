@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { extractHtml, titleOf, withDataClient } from "../../workers/codegen/llm/extract";
+import { buildMessages, SYSTEM_PROMPT } from "../../workers/codegen/llm/prompt";
+import { llmConfig } from "../../workers/codegen/settings";
+
+const DOC = "<!DOCTYPE html>\n<html><head><title>T</title></head><body>x</body></html>";
+
+describe("extractHtml", () => {
+	it("takes the app from its ```html fence, after the plan", () => {
+		expect(extractHtml(`Plan:\n- a thing\n\n\`\`\`html\n${DOC}\n\`\`\`\nEnjoy!`)).toEqual({ ok: true, html: DOC });
+		expect(extractHtml(`\`\`\`HTML\n${DOC}\n\`\`\``)).toEqual({ ok: true, html: DOC });
+		// A bare fence counts when it holds an HTML document.
+		expect(extractHtml(`\`\`\`\n${DOC}\n\`\`\``)).toEqual({ ok: true, html: DOC });
+		// Other fences (a plan in a fence, some JS) are skipped.
+		expect(extractHtml(`\`\`\`thinking\nplan\n\`\`\`\n\`\`\`html\n${DOC}\n\`\`\``)).toEqual({ ok: true, html: DOC });
+	});
+
+	it("refuses empty, fence-less and truncated answers", () => {
+		expect(extractHtml("")).toMatchObject({ ok: false, code: "empty_answer" });
+		expect(extractHtml("  \n ")).toMatchObject({ ok: false, code: "empty_answer" });
+		expect(extractHtml(DOC)).toMatchObject({ ok: false, code: "no_html" });
+		expect(extractHtml("```js\nconsole.log(1)\n```")).toMatchObject({ ok: false, code: "no_html" });
+		expect(extractHtml(`\`\`\`html\n${DOC.slice(0, 30)}`)).toMatchObject({ ok: false, code: "truncated_answer" });
+		expect(extractHtml(`\`\`\`html\n<html><body>half\n\`\`\``)).toMatchObject({ ok: false, code: "truncated_answer" });
+		expect(extractHtml(`\`\`\`html\n${DOC}\n\`\`\``, "length")).toMatchObject({ ok: false, code: "truncated_answer" });
+		expect(extractHtml("```html\n\n```")).toMatchObject({ ok: false, code: "empty_answer" });
+	});
+
+	it("adds the data-store client to apps that use kiln.db without loading it", () => {
+		const uses = "<!DOCTYPE html><html><head><title>a</title></head><body><script>kiln.db.list('x')</script></body></html>";
+		expect(withDataClient(uses)).toContain('<head><script src="/_kiln/db.js"></script><title>');
+		expect(withDataClient(DOC)).toBe(DOC);
+		const loads = uses.replace("<head>", '<head><script src="/_kiln/db.js"></script>');
+		expect(withDataClient(loads)).toBe(loads);
+		expect(titleOf(DOC)).toBe("T");
+	});
+});
+
+describe("the prompt", () => {
+	it("asks for one complete HTML file, a plan first, no alert(), and teaches the data store", () => {
+		expect(SYSTEM_PROMPT).toMatch(/ONE complete HTML file/);
+		expect(SYSTEM_PROMPT).toMatch(/short plan/);
+		expect(SYSTEM_PROMPT).toMatch(/Never use alert\(\), prompt\(\) or confirm\(\)/);
+		expect(SYSTEM_PROMPT).toContain('<script src="/_kiln/db.js"></script>');
+		expect(SYSTEM_PROMPT).toContain("kiln.db.put");
+	});
+
+	it("gives a follow-up the full code of the version being edited", () => {
+		const code = `<!DOCTYPE html><html><body>${"long ".repeat(5000)}</body></html>`;
+		const [m] = buildMessages("make it red", { code, number: 4 });
+		expect(m.content).toContain(code);
+		expect(m.content).toContain("version 4");
+		expect(String(m.content).endsWith("make it red")).toBe(true);
+	});
+});
+
+describe("provider settings", () => {
+	const env = (o: Record<string, string | undefined>) => ({ DB: {} as D1Database, ...o }) as unknown as CodegenBindings;
+
+	it("picks openai-compatible from LLM_BASE_URL, and says what is missing", () => {
+		expect(llmConfig(env({ LLM_BASE_URL: "https://api.cerebras.ai/v1", LLM_MODEL: "llama-3.3-70b" }))).toMatchObject({ configured: true, provider: "openai-compatible" });
+		const missing = llmConfig(env({ LLM_BASE_URL: "http://localhost:11434/v1" }));
+		expect(missing).toMatchObject({ configured: false, settings: ["LLM_MODEL"] });
+		expect(llmConfig(env({ LLM_BASE_URL: "ftp://x", LLM_MODEL: "m" }))).toMatchObject({ configured: false, settings: ["LLM_BASE_URL"] });
+	});
+
+	it("supports anthropic (key needed) and workers-ai (binding needed), and names the settings when nothing is set", () => {
+		expect(llmConfig(env({ LLM_PROVIDER: "anthropic", LLM_API_KEY: "k" }))).toMatchObject({ configured: true, provider: "anthropic", model: "claude-sonnet-4-5" });
+		expect(llmConfig(env({ LLM_PROVIDER: "anthropic" }))).toMatchObject({ configured: false, settings: ["LLM_API_KEY"] });
+		expect(llmConfig(env({ LLM_PROVIDER: "workers-ai" }))).toMatchObject({ configured: false });
+		expect(llmConfig({ ...env({}), AI: {} as Ai })).toMatchObject({ configured: true, provider: "workers-ai" });
+		const none = llmConfig(env({}));
+		expect(none).toMatchObject({ configured: false });
+		if (!none.configured) expect(none.message).toMatch(/LLM_BASE_URL.*LLM_MODEL.*LLM_API_KEY/);
+		expect(llmConfig(env({ LLM_PROVIDER: "gpt" }))).toMatchObject({ configured: false, settings: ["LLM_PROVIDER"] });
+	});
+});
