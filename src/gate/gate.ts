@@ -1,0 +1,233 @@
+import { loadDeclaredSchema } from "./declared-schema";
+import { finding } from "./findings";
+import { repoRoot, resolveCommit } from "./git";
+import { introspect } from "./introspect";
+import { readMigrationsAt, readWorkTreeMigrations } from "./migration-files";
+import { bundleOldTests, chooseRunner, differential, type Layer3Mode, runInWorkerd, runVitest, type TestResult } from "./old-tests";
+
+import { rehearse, seed } from "./rehearsal";
+import { applyMigrations, Sandbox } from "./sandbox";
+import { schemaDiff } from "./schema-diff";
+import { staticChecks } from "./static-checks";
+import { type Finding, type GateReport, type Layer, type LayerReport, layerNames, type MigrationFile } from "./types";
+import { addWorktree, type Worktree } from "./worktree";
+
+export interface GateOptions {
+	/** Any directory inside the repository whose work tree is judged. */
+	cwd: string;
+	/** The git ref whose code is live (the last deployed commit). */
+	against: string;
+	/** Migrations folder, relative to the repository root. */
+	migrationsDir?: string;
+	/** Layers to run; all four by default. */
+	layers?: Layer[];
+	/** How to run the ref's database tests (layer 3). */
+	layer3?: Layer3Mode;
+	/** Progress lines (the CLI prints them on stderr). */
+	log?: (line: string) => void;
+}
+
+/**
+ * Judges every migration the work tree has and `against` lacks: is it safe
+ * for `against`'s code? Throws UsageError for bad input; everything else
+ * ends up in the report.
+ */
+export async function runGate(opts: GateOptions): Promise<GateReport> {
+	const started = performance.now();
+	const log = opts.log ?? (() => {});
+	const dir = opts.migrationsDir ?? "migrations";
+	const want = new Set<Layer>(opts.layers ?? [1, 2, 3, 4]);
+	const root = repoRoot(opts.cwd);
+	const commit = resolveCommit(root, opts.against);
+	const oldFiles = readMigrationsAt(root, commit, opts.against, dir);
+	const files = readWorkTreeMigrations(root, dir);
+	const oldNames = new Set(oldFiles.map((f) => f.name));
+	const added = files.filter((f) => !oldNames.has(f.name));
+	// Production has the ref's files applied exactly as the ref has them, then the new ones.
+	const next = [...oldFiles, ...added];
+
+	const findings: Finding[] = [];
+	const layers: LayerReport[] = [];
+	const layer = async (n: Layer, body: (notes: string[]) => Promise<"not-applicable" | undefined>) => {
+		const t0 = performance.now();
+		const notes: string[] = [];
+		if (!want.has(n)) {
+			layers.push({ layer: n, name: layerNames[n], status: "skipped", notes: ["not requested"], ms: 0 });
+			return;
+		}
+		const before = findings.length;
+		const result = await body(notes);
+		const blocked = findings.slice(before).some((f) => !f.allowed);
+		const status = result ?? (blocked ? "blocked" : "passed");
+		layers.push({ layer: n, name: layerNames[n], status, notes, ms: Math.round(performance.now() - t0) });
+		log(`layer ${n} (${layerNames[n]}): ${status}${notes.length ? ` (${notes.join("; ")})` : ""}`);
+	};
+	const add = (fs: Finding[]) => findings.push(...fs.map((f) => allow(f, added)));
+
+	log(`${added.length} new migration(s) against ${opts.against} (${commit.slice(0, 12)}): ${added.map((f) => f.name).join(", ") || "none"}`);
+	await layer(1, async () => {
+		add(staticChecks(oldFiles, files, added));
+		return undefined;
+	});
+
+	if (added.length === 0) {
+		for (const n of [2, 3, 4] as Layer[]) {
+			layers.push({ layer: n, name: layerNames[n], status: "not-applicable", notes: ["no new migrations"], ms: 0 });
+		}
+		return report();
+	}
+
+	let worktree: Worktree | null = null;
+	const sandbox = await Sandbox.start(["OLD", "NEW", "SEED", "SCRATCH"]);
+	try {
+		const oldDb = await sandbox.db("OLD");
+		const ownFailure = await applyMigrations(oldDb, oldFiles);
+		const newDb = await sandbox.db("NEW");
+		const failure = ownFailure ? null : await applyMigrations(newDb, next);
+		const oldSchema = await introspect(oldDb);
+		const newSchema = failure ? null : await introspect(newDb);
+		const problem = ownFailure
+			? `the ref's own migrations do not apply (${ownFailure.file.name}: ${ownFailure.error})`
+			: failure
+				? `${failure.file.name} does not apply`
+				: null;
+
+		if (want.has(2) || want.has(3)) worktree = addWorktree(root, commit);
+		const wt = worktree;
+
+		// Layer 3 runs in child processes (or its own workerd): start it first, judge the rest meanwhile.
+		const runner = want.has(3) && !problem ? chooseRunner(root, commit, opts.layer3 ?? "auto") : null;
+		const layer3 = runner && wt ? runOldTests(runner, wt.dir, root, dir, oldFiles, next) : null;
+
+		await layer(2, async (notes) => {
+			if (failure) {
+				add([
+					finding(
+						"migration-fails",
+						failure.file.name,
+						failure.statement,
+						`${failure.file.name} fails on the ref's schema: ${failure.error}`,
+						"the deploy itself: D1 rolls this file back and keeps the earlier ones applied, leaving production between schemas.",
+					),
+				]);
+				return undefined;
+			}
+			if (ownFailure || !newSchema || !wt) {
+				notes.push(problem ?? "no worktree");
+				return "not-applicable";
+			}
+			const declared = await loadDeclaredSchema(wt.dir, oldSchema, dir);
+			notes.push(`declared schema from ${declared.source}`);
+			add(await schemaDiff(oldSchema, newSchema, declared, added, await sandbox.db("SCRATCH")));
+			return undefined;
+		});
+
+		await layer(4, async (notes) => {
+			if (problem || !newSchema) {
+				notes.push(problem ?? "new schema unavailable");
+				return "not-applicable";
+			}
+			const db = await sandbox.db("SEED");
+			await applyMigrations(db, oldFiles);
+			const empty = await seed(db, oldSchema);
+			notes.push(`${oldSchema.tables.size - empty.length} of ${oldSchema.tables.size} tables seeded with generated rows`);
+			if (empty.length) notes.push(`could not generate rows for ${empty.join(", ")}`);
+			const { findings: fs, applyError } = await rehearse(db, oldSchema, newSchema, added, "generated rows");
+			if (applyError) {
+				add([
+					finding(
+						"migration-fails-on-data",
+						applyError.file,
+						applyError.statement,
+						`${applyError.file} fails on a database holding the ref's data: ${applyError.error}`,
+						"the deploy: existing rows written by the ref's code violate the new schema, so D1 rolls the file back mid-deploy.",
+					),
+				]);
+			}
+			add(fs);
+			return undefined;
+		});
+
+		await layer(3, async (notes) => {
+			if (!layer3) {
+				notes.push(
+					problem ?? (want.has(3) ? "the ref has no test/db/*.test.ts (or its tests cannot read KILN_MIGRATIONS_DIR)" : ""),
+				);
+				return "not-applicable";
+			}
+			const outcome = await layer3;
+			notes.push(...outcome.notes);
+			if (outcome.error) return "not-applicable";
+			add(outcome.findings);
+			return undefined;
+		});
+	} finally {
+		await sandbox.dispose();
+		worktree?.remove();
+	}
+	return report();
+
+	function report(): GateReport {
+		layers.sort((a, b) => a.layer - b.layer);
+		return {
+			against: { ref: opts.against, commit },
+			newMigrations: added.map((f) => f.name),
+			findings,
+			layers,
+			safe: findings.every((f) => f.allowed),
+			ms: Math.round(performance.now() - started),
+		};
+	}
+}
+
+/** Marks a finding allowed when a new migration carries `-- kiln-gate: allow <rule> -- <reason>` for it. */
+function allow(f: Finding, added: MigrationFile[]): Finding {
+	// Layers 3 and 4 blame a statement by inference, so their exception may sit in any new file.
+	const candidates = f.layer >= 3 ? added : added.filter((m) => m.name === f.migration);
+	for (const m of candidates) {
+		const a = m.allows.find((x) => x.rule === f.rule);
+		if (a && !f.rule.startsWith("allow-annotation")) return { ...f, allowed: { reason: a.reason, line: a.line } };
+	}
+	return f;
+}
+
+async function runOldTests(
+	runner: "vitest" | "workerd",
+	wt: string,
+	root: string,
+	dir: string,
+	oldFiles: MigrationFile[],
+	next: MigrationFile[],
+): Promise<{ findings: Finding[]; notes: string[]; error?: boolean }> {
+	const notes: string[] = [];
+	let own: TestResult[];
+	let after: TestResult[];
+	if (runner === "vitest") {
+		notes.push("ran the ref's test/db vitest project twice (own migrations, then the work tree's)");
+		// The work tree's folder holds the new files but also any edits to old ones; production
+		// keeps the ref's copies, and layer 1 blocks edits anyway, so the folder is a fair stand-in.
+		const [a, b] = await Promise.all([runVitest(wt, null), runVitest(wt, `${root}/${dir}`)]);
+		if ("error" in a) return { findings: [], notes: [...notes, `the ref's db tests do not run: ${a.error}`], error: true };
+		own = a;
+		after = "error" in b ? a.map((r) => ({ id: r.id, status: "failed" as const, error: b.error })) : b;
+	} else {
+		notes.push("ran the ref's test/db/*.test.ts in workerd with the gate's vitest stand-in (the ref predates the KILN_MIGRATIONS_DIR hook)");
+		let bundle: string;
+		try {
+			bundle = await bundleOldTests(wt);
+		} catch (e) {
+			return { findings: [], notes: [...notes, `could not bundle the ref's db tests: ${(e as Error).message.split("\n")[0]}`], error: true };
+		}
+		const res = await runInWorkerd(bundle, oldFiles, next);
+		if ("error" in res) return { findings: [], notes: [...notes, res.error], error: true };
+		own = res.own;
+		after = res.next;
+	}
+	const passed = own.filter((r) => r.status === "passed").length;
+	const failedOwn = own.filter((r) => r.status === "failed");
+	notes.push(`${passed} of ${own.length} tests pass on the ref's own migrations`);
+	if (failedOwn.length) notes.push(`${failedOwn.length} already fail there and are not judged`);
+	return { findings: differential(own, after, next.slice(oldFiles.length), runner), notes };
+}
+
+

@@ -1,0 +1,236 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { build, type Plugin } from "esbuild";
+import { finding } from "./findings";
+import { git } from "./git";
+import { identifierPattern } from "./introspect";
+import { locate } from "./locate";
+import { applyMigrations, Sandbox } from "./sandbox";
+import type { Finding, MigrationFile } from "./types";
+
+export type TestStatus = "passed" | "failed" | "skipped";
+export interface TestResult {
+	id: string;
+	status: TestStatus;
+	error?: string;
+}
+
+export type Layer3Mode = "auto" | "vitest" | "workerd" | "off";
+
+export interface Layer3Outcome {
+	status: "passed" | "blocked" | "not-applicable";
+	notes: string[];
+	findings: Finding[];
+}
+
+/**
+ * Which way the ref's database tests can be run:
+ * - "vitest": the ref's own `test/db` vitest project, whose config reads the
+ *   migrations from KILN_MIGRATIONS_DIR (the hook the gate needs);
+ * - "workerd": refs from before that hook: the gate bundles `test/db/*.test.ts`
+ *   with a small vitest stand-in and runs them in workerd itself;
+ * - null: the ref has no database tests.
+ */
+export function chooseRunner(root: string, commit: string, wanted: Layer3Mode): "vitest" | "workerd" | null {
+	if (wanted === "off") return null;
+	const files = git(root, ["ls-tree", "-r", "--name-only", commit, "--", "test/db"]).split("\n").filter(Boolean);
+	const tests = files.filter((f) => f.endsWith(".test.ts"));
+	if (tests.length === 0) return null;
+	if (wanted === "workerd") return "workerd";
+	const hook =
+		files.includes("test/db/vitest.config.ts") &&
+		git(root, ["grep", "-l", "KILN_MIGRATIONS_DIR", commit, "--", "test"]).trim() !== "";
+	if (wanted === "vitest") return hook ? "vitest" : null;
+	return hook ? "vitest" : "workerd";
+}
+
+/** Runs the ref's `test/db` vitest project in its worktree, with `migrationsDir` as the schema when given. */
+export async function runVitest(worktree: string, migrationsDir: string | null): Promise<TestResult[] | { error: string }> {
+	const out = mkdtempSync(path.join(tmpdir(), "kiln-gate-vitest-"));
+	const report = path.join(out, "report.json");
+	const env = { ...process.env, CI: "1", FORCE_COLOR: "0" } as NodeJS.ProcessEnv;
+	delete env.VITEST;
+	delete env.VITEST_POOL_ID;
+	delete env.VITEST_WORKER_ID;
+	delete env.NODE_OPTIONS;
+	if (migrationsDir) env.KILN_MIGRATIONS_DIR = migrationsDir;
+	else delete env.KILN_MIGRATIONS_DIR;
+	const vitest = path.join(worktree, "node_modules", "vitest", "vitest.mjs");
+	try {
+		const { stderr } = await new Promise<{ stderr: string }>((resolve) => {
+			execFile(
+				process.execPath,
+				[vitest, "run", "--project", "db", "--reporter=json", `--outputFile=${report}`],
+				{ cwd: worktree, env, timeout: 10 * 60_000, maxBuffer: 64 * 1024 * 1024 },
+				(_err, _stdout, stderr) => resolve({ stderr: String(stderr) }),
+			);
+		});
+		if (!existsSync(report)) return { error: lastLines(stderr) || "vitest wrote no report" };
+		const json = JSON.parse(readFileSync(report, "utf8")) as {
+			testResults: { name: string; message?: string; assertionResults: { fullName: string; status: string; failureMessages: string[] }[] }[];
+		};
+		const results: TestResult[] = [];
+		for (const file of json.testResults) {
+			const rel = path.relative(worktree, file.name);
+			if (file.assertionResults.length === 0 && file.message) {
+				results.push({ id: `${rel} (file)`, status: "failed", error: file.message });
+			}
+			for (const a of file.assertionResults) {
+				results.push({
+					id: `${rel} > ${a.fullName}`,
+					status: a.status === "passed" ? "passed" : a.status === "failed" ? "failed" : "skipped",
+					error: a.failureMessages.join("\n"),
+				});
+			}
+		}
+		return results;
+	} finally {
+		rmSync(out, { recursive: true, force: true });
+	}
+}
+
+function lastLines(s: string, n = 6): string {
+	return s.trim().split("\n").slice(-n).join("\n");
+}
+
+/** Bundles the ref's `test/db/*.test.ts` into one worker that runs them on request (see workerd-runner/). */
+export async function bundleOldTests(worktree: string): Promise<string> {
+	const dir = path.join(worktree, "test", "db");
+	const files = readdirSync(dir)
+		.filter((f) => f.endsWith(".test.ts"))
+		.sort();
+	const shimDir = path.join(import.meta.dirname, "workerd-runner");
+	const entry = [
+		`import { run, setFile } from ${JSON.stringify(path.join(shimDir, "vitest-shim.ts"))};`,
+		// A virtual module per file sets the current file name before that file registers its tests.
+		...files.flatMap((f) => [`import "kiln-set-file:test/db/${f}";`, `import ${JSON.stringify(path.join(dir, f))};`]),
+		"export default { async fetch() { return Response.json(await run()); } };",
+		"void setFile;",
+	].join("\n");
+	const virtual: Plugin = {
+		name: "kiln-gate-virtual",
+		setup(b) {
+			b.onResolve({ filter: /^kiln-set-file:/ }, (a) => ({ path: a.path.slice("kiln-set-file:".length), namespace: "kiln-set-file" }));
+			b.onLoad({ filter: /.*/, namespace: "kiln-set-file" }, (a) => ({
+				contents: `import { setFile } from ${JSON.stringify(path.join(shimDir, "vitest-shim.ts"))}; setFile(${JSON.stringify(a.path)});`,
+				resolveDir: shimDir,
+				loader: "ts",
+			}));
+		},
+	};
+	const result = await build({
+		stdin: { contents: entry, resolveDir: worktree, loader: "ts" },
+		bundle: true,
+		write: false,
+		format: "esm",
+		platform: "browser",
+		conditions: ["workerd", "worker", "browser"],
+		target: "es2022",
+		logLevel: "silent",
+		external: ["cloudflare:workers", "node:*"],
+		alias: {
+			vitest: path.join(shimDir, "vitest-shim.ts"),
+			"cloudflare:test": path.join(shimDir, "cloudflare-test-shim.ts"),
+		},
+		plugins: [virtual],
+	});
+	return result.outputFiles[0].text;
+}
+
+/**
+ * Runs a bundle from `bundleOldTests` twice in workerd: against a database
+ * built from the ref's migrations, and against one built from the work
+ * tree's. Each run gets its own fresh database.
+ */
+export async function runInWorkerd(
+	bundle: string,
+	oldFiles: MigrationFile[],
+	newFiles: MigrationFile[],
+): Promise<{ own: TestResult[]; next: TestResult[] } | { error: string }> {
+	const sandbox = await Sandbox.start(
+		["OWN", "NEXT"],
+		[
+			{ name: "own", script: bundle, d1: { DB: "OWN" } },
+			{ name: "next", script: bundle, d1: { DB: "NEXT" } },
+		],
+	);
+	try {
+		const own = await sandbox.db("OWN");
+		const ownFail = await applyMigrations(own, oldFiles);
+		if (ownFail) return { error: `the ref's own migrations fail: ${ownFail.file.name}: ${ownFail.error}` };
+		const ownResults = await sandbox.fetchJson<TestResult[]>("own", "/run");
+		const next = await sandbox.db("NEXT");
+		const nextFail = await applyMigrations(next, newFiles);
+		const nextResults: TestResult[] = nextFail
+			? ownResults.map((r) => ({ id: r.id, status: "failed", error: `migrations failed: ${nextFail.error}` }))
+			: await sandbox.fetchJson<TestResult[]>("next", "/run");
+		return { own: ownResults, next: nextResults };
+	} finally {
+		await sandbox.dispose();
+	}
+}
+
+/**
+ * Tests that passed on the ref's schema and fail on the new one, as
+ * findings: one per blamed statement and error, listing the tests.
+ */
+export function differential(own: TestResult[], next: TestResult[], added: MigrationFile[], runner: string): Finding[] {
+	const after = new Map(next.map((r) => [r.id, r]));
+	const groups = new Map<string, { error: string; tests: string[]; where: ReturnType<typeof blame> }>();
+	for (const r of own) {
+		const n = after.get(r.id);
+		if (r.status !== "passed" || !n || n.status !== "failed") continue;
+		const error = sqlError(n.error);
+		const where = blame(error, added);
+		const key = `${where?.file.name}:${where?.statement?.index}:${error}`;
+		const g = groups.get(key) ?? { error, tests: [], where };
+		g.tests.push(r.id);
+		groups.set(key, g);
+	}
+	return [...groups.values()].map((g) => {
+		const shown = g.tests.slice(0, 3).map((t) => `"${t}"`);
+		const more = g.tests.length > 3 ? ` and ${g.tests.length - 3} more` : "";
+		return finding(
+			"old-test-fails",
+			g.where?.file.name ?? added[0]?.name ?? null,
+			g.where?.statement ?? null,
+			`${g.tests.length} of the ref's db tests pass on its own migrations and fail on the new ones (${runner}) with: ${g.error}`,
+			`the code paths these tests exercise, live while the migration runs: ${shown.join(", ")}${more}.`,
+		);
+	});
+}
+
+/** The most telling line of a test failure: SQLite's own message when there is one. */
+function sqlError(message?: string): string {
+	const text = message ?? "";
+	// Drizzle wraps D1's error as "Failed query: <sql>\nparams: ..." and the cause is lost in the report.
+	const failed = /Failed query:\s*([\s\S]*?)\nparams:/.exec(text);
+	if (failed) return `Failed query: ${failed[1].replace(/\s+/g, " ").trim()}`.slice(0, 300);
+	const lines = text.split("\n").map((l) => l.trim());
+	const sql = lines.find((l) => /no such (column|table)|has no column named|constraint failed|SQLITE_|D1_ERROR/i.test(l));
+	return (sql ?? lines[0] ?? "")
+		.replace(/^(Error:\s*)+/, "")
+		.replace(/^D1_ERROR:\s*/, "")
+		.replace(/:\s*SQLITE_\w+$/, "")
+		.slice(0, 300);
+}
+
+/**
+ * Points a failing old test at the statement most likely to blame, from the
+ * names in SQLite's error ("no such column: title", "NOT NULL constraint
+ * failed: notes.body", ...).
+ */
+function blame(error: string, added: MigrationFile[]) {
+	const names = [
+		...error.matchAll(/(?:no such (?:column|table)|has no column named|constraint failed):?\s*([\w.]+)/gi),
+	].flatMap((m) => m[1].split("."));
+	// A failed query without SQLite's message: blame the tables it touches.
+	for (const m of error.matchAll(/\b(?:INTO|FROM|UPDATE|JOIN)\s+[`"]?(\w+)/gi)) names.unshift(m[1]);
+	for (const name of names.reverse()) {
+		const hit = locate(added, (sql) => identifierPattern(name).test(sql));
+		if (hit) return hit;
+	}
+	return null;
+}

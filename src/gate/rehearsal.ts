@@ -1,0 +1,215 @@
+import type { D1Database } from "@cloudflare/workers-types";
+import { finding } from "./findings";
+import { affinity, columnsIn, type SchemaModel, type TableInfo } from "./introspect";
+import { locate, sqlPatterns } from "./locate";
+import { applyMigrations } from "./sandbox";
+import type { Finding, MigrationFile, Statement } from "./types";
+
+const ROWS_PER_TABLE = 4;
+
+export interface Census {
+	rows: Map<string, number>;
+	/** table -> column -> non-NULL values. */
+	values: Map<string, Map<string, number>>;
+}
+
+const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * Fills every table of a database at the ref's schema with generated rows:
+ * parents before children (foreign keys point at rows that exist), values
+ * by column affinity, literals from CHECK constraints where a column has
+ * one, distinct per row so unique indexes hold. Rows that still violate a
+ * constraint are skipped (INSERT OR IGNORE); the census afterwards is what
+ * counts. Returns tables left empty, for the report.
+ */
+export async function seed(db: D1Database, schema: SchemaModel): Promise<string[]> {
+	const order = parentsFirst(schema);
+	const empty: string[] = [];
+	for (const t of order) {
+		const fkValues = new Map<number, Record<string, unknown>[]>();
+		for (const [i, f] of t.foreignKeys.entries()) {
+			if (f.table === t.name) continue;
+			const parent = schema.tables.get(f.table);
+			const to = f.to.map((c, k) => c ?? parent?.columns.filter((x) => x.pk > 0).sort((a, b) => a.pk - b.pk)[k]?.name ?? "rowid");
+			try {
+				const rows = await db.prepare(`SELECT ${to.map(q).join(", ")} FROM ${q(f.table)} LIMIT ${ROWS_PER_TABLE}`).all();
+				fkValues.set(i, rows.results as Record<string, unknown>[]);
+			} catch {
+				fkValues.set(i, []);
+			}
+		}
+		const cols = t.columns.filter((c) => c.hidden === 0);
+		const statements = [];
+		for (let r = 0; r < ROWS_PER_TABLE; r++) {
+			const values = cols.map((c) => valueFor(t, c.name, r, fkValues, schema));
+			statements.push(
+				db
+					.prepare(`INSERT OR IGNORE INTO ${q(t.name)} (${cols.map((c) => q(c.name)).join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`)
+					.bind(...values),
+			);
+		}
+		// A failing row (say, a foreign key to nothing) must not take the others with it.
+		for (const s of statements) {
+			try {
+				await s.run();
+			} catch {
+				/* the census shows what went in */
+			}
+		}
+		const n = (await db.prepare(`SELECT count(*) AS n FROM ${q(t.name)}`).first<{ n: number }>())?.n ?? 0;
+		if (n === 0) empty.push(t.name);
+	}
+	return empty;
+}
+
+function valueFor(
+	t: TableInfo,
+	col: string,
+	r: number,
+	fkValues: Map<number, Record<string, unknown>[]>,
+	schema: SchemaModel,
+): string | number | null {
+	const c = t.columns.find((x) => x.name === col);
+	if (!c) return null;
+	// Real tables hold NULLs too: the last row leaves every nullable column empty.
+	if (r === ROWS_PER_TABLE - 1 && !c.notNull && c.pk === 0) return null;
+	for (const [i, f] of t.foreignKeys.entries()) {
+		const k = f.from.indexOf(col);
+		if (k === -1) continue;
+		if (f.table === t.name) {
+			// Self reference: row 0 is a root, the others point at it.
+			if (r === 0) return c.notNull ? rowValue(t, f.to[k] ?? pkName(t), 0, schema) : null;
+			return rowValue(t, f.to[k] ?? pkName(t), 0, schema);
+		}
+		const parents = fkValues.get(i) ?? [];
+		if (parents.length === 0) return null;
+		const row = parents[r % parents.length];
+		return (Object.values(row)[k] ?? null) as string | number | null;
+	}
+	return rowValue(t, col, r, schema);
+}
+
+function pkName(t: TableInfo): string {
+	return t.columns.find((c) => c.pk === 1)?.name ?? "rowid";
+}
+
+function rowValue(t: TableInfo, col: string, r: number, _schema: SchemaModel): string | number | null {
+	const c = t.columns.find((x) => x.name === col);
+	if (!c) return r + 1;
+	const checkLiterals = t.checks
+		.filter((chk) => columnsIn(chk, t).includes(col))
+		.flatMap((chk) => [
+			...[...chk.matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1].replace(/''/g, "'")),
+			...[...chk.replace(/'(?:[^']|'')*'/g, "").matchAll(/(?<![\w$])-?\d+(?:\.\d+)?/g)].map((m) => Number(m[0])),
+		]);
+	const aff = affinity(c.type);
+	if (checkLiterals.length > 0) {
+		const v = checkLiterals[r % checkLiterals.length];
+		return typeof v === "number" && aff === "TEXT" ? String(v) : v;
+	}
+	if (aff === "INTEGER") return r + 1;
+	if (aff === "REAL") return r + 1.5;
+	if (aff === "NUMERIC") return r + 1;
+	return `${t.name}.${col}#${r + 1}`;
+}
+
+/** Tables ordered so that every foreign key's parent comes first (cycles broken by name). */
+function parentsFirst(schema: SchemaModel): TableInfo[] {
+	const out: TableInfo[] = [];
+	const seen = new Set<string>();
+	const visit = (t: TableInfo, stack: Set<string>) => {
+		if (seen.has(t.name) || stack.has(t.name)) return;
+		stack.add(t.name);
+		for (const f of t.foreignKeys) {
+			const p = schema.tables.get(f.table);
+			if (p && p.name !== t.name) visit(p, stack);
+		}
+		seen.add(t.name);
+		out.push(t);
+	};
+	for (const t of [...schema.tables.values()].sort((a, b) => a.name.localeCompare(b.name))) visit(t, new Set());
+	return out;
+}
+
+/** Rows per table and non-NULL values per column, in one batch. */
+export async function census(db: D1Database, schema: SchemaModel): Promise<Census> {
+	const tables = [...schema.tables.values()];
+	const res = await db.batch(
+		tables.map((t) =>
+			db.prepare(
+				`SELECT count(*) AS "*"${t.columns
+					.filter((c) => c.hidden === 0)
+					.map((c) => `, count(${q(c.name)}) AS ${q(c.name)}`)
+					.join("")} FROM ${q(t.name)}`,
+			),
+		),
+	);
+	const out: Census = { rows: new Map(), values: new Map() };
+	tables.forEach((t, i) => {
+		const row = (res[i].results[0] ?? {}) as Record<string, number>;
+		out.rows.set(t.name, Number(row["*"] ?? 0));
+		out.values.set(t.name, new Map(t.columns.filter((c) => c.hidden === 0).map((c) => [c.name, Number(row[c.name] ?? 0)])));
+	});
+	return out;
+}
+
+/**
+ * Layer 4: with `db` at the ref's schema and holding data, applies the new
+ * migrations and blocks when a table lost rows (or a column lost values)
+ * that no statement of theirs deletes (or updates) on purpose.
+ */
+export async function rehearse(
+	db: D1Database,
+	oldSchema: SchemaModel,
+	newSchema: SchemaModel,
+	added: MigrationFile[],
+	dataSource: string,
+): Promise<{ findings: Finding[]; applyError: { file: string; statement: Statement | null; error: string } | null }> {
+	const before = await census(db, oldSchema);
+	const failure = await applyMigrations(db, added);
+	if (failure) return { findings: [], applyError: { file: failure.file.name, statement: failure.statement, error: failure.error } };
+	const after = await census(db, newSchema);
+	const findings: Finding[] = [];
+	const at = (test: (sql: string) => boolean) => locate(added, test);
+
+	for (const [table, n] of before.rows) {
+		const m = after.rows.get(table);
+		if (m === undefined) continue; // dropped on purpose; layer 2 judges drops
+		// A table recreated with CREATE TABLE (not a rebuild's rename) was emptied on purpose.
+		const deliberate =
+			at((s) => sqlPatterns.deleteFrom(table).test(s)) ??
+			(at((s) => sqlPatterns.dropTable(table).test(s)) && at((s) => sqlPatterns.createTable(table).test(s)));
+		const parentsDropped = (oldSchema.tables.get(table)?.foreignKeys ?? [])
+			.map((f) => at((s) => sqlPatterns.dropTable(f.table).test(s)))
+			.find((x) => x);
+		const cause = at((s) => sqlPatterns.dropTable(table).test(s)) ?? parentsDropped ?? at((s) => sqlPatterns.mentions(table).test(s));
+		if (m < n && !deliberate) {
+			findings.push(
+				finding(
+					"rows-lost",
+					cause?.file.name ?? added[0]?.name ?? null,
+					cause?.statement ?? null,
+					`${table} had ${n} rows (${dataSource}) and has ${m} after the new migrations; no statement deletes from it.`,
+					`the data of ${table} that the ref's code reads and serves: ${n - m} of ${n} rows are gone${parentsDropped ? ` (ON DELETE of a dropped parent)` : ""}.`,
+				),
+			);
+			continue;
+		}
+		if (m < n || at((s) => sqlPatterns.update(table).test(s)) || deliberate) continue;
+		for (const [col, v] of before.values.get(table) ?? []) {
+			const w = after.values.get(table)?.get(col);
+			if (w === undefined || w >= v) continue;
+			findings.push(
+				finding(
+					"values-nulled",
+					cause?.file.name ?? added[0]?.name ?? null,
+					cause?.statement ?? null,
+					`${table}.${col} had ${v} non-NULL values (${dataSource}) and has ${w} after the new migrations; no statement updates ${table}.`,
+					`the references or values in ${table}.${col} that the ref's code reads${parentsDropped ? ` (ON DELETE SET NULL of a dropped parent)` : ""}.`,
+				),
+			);
+		}
+	}
+	return { findings, applyError: null };
+}

@@ -1,0 +1,54 @@
+import { rules } from "./rules";
+import type { Finding, GateReport } from "./types";
+
+/** The report for people: one block per finding, then the layers and the verdict. */
+export function formatReport(r: GateReport): string {
+	const lines: string[] = [];
+	lines.push(
+		`kiln gate: ${r.newMigrations.length} new migration(s) judged against ${r.against.ref} (${r.against.commit.slice(0, 12)})`,
+	);
+	for (const name of r.newMigrations) lines.push(`  + ${name}`);
+	const blocking = r.findings.filter((f) => !f.allowed);
+	const allowed = r.findings.filter((f) => f.allowed);
+	if (blocking.length) lines.push("", `${blocking.length} finding(s) block the deploy:`);
+	for (const f of blocking) lines.push("", ...formatFinding(f));
+	if (allowed.length) lines.push("", `${allowed.length} finding(s) allowed by a reviewed exception:`);
+	for (const f of allowed) lines.push("", ...formatFinding(f));
+	lines.push("", "layers:");
+	for (const l of r.layers) {
+		lines.push(`  ${l.layer} ${l.name.padEnd(28)} ${l.status.padEnd(15)} ${l.ms > 0 ? `${(l.ms / 1000).toFixed(1)} s` : ""}`.trimEnd());
+		for (const n of l.notes.filter(Boolean)) lines.push(`      ${n}`);
+	}
+	lines.push(
+		"",
+		r.safe
+			? `SAFE: every new migration is safe for ${r.against.ref}'s code (${(r.ms / 1000).toFixed(1)} s).`
+			: `UNSAFE: ${blocking.length} finding(s); fix them or add a reviewed \`-- kiln-gate: allow <rule> -- <reason>\` (${(r.ms / 1000).toFixed(1)} s).`,
+	);
+	return lines.join("\n");
+}
+
+export function formatFinding(f: Finding): string[] {
+	const where = [f.migration, f.statement ? `statement ${f.statement.index} (line ${f.statement.line})` : null]
+		.filter(Boolean)
+		.join(", ");
+	const out = [
+		`[${f.rule}] layer ${f.layer}${where ? ` — ${where}` : ""}${f.allowed ? " — ALLOWED" : ""}`,
+		`  what:     ${f.message}`,
+	];
+	if (f.statement) out.push(`  sql:      ${oneLine(f.statement.sql)}`);
+	out.push(`  breaks:   ${f.breaks}`, `  safe way: ${f.safeWay}`);
+	if (f.allowed) out.push(`  allowed:  line ${f.allowed.line}: ${f.allowed.reason}`);
+	return out;
+}
+
+function oneLine(sql: string): string {
+	const s = sql.replace(/\s+/g, " ").trim();
+	return s.length > 160 ? `${s.slice(0, 157)}...` : s;
+}
+
+export function formatRules(): string {
+	return Object.entries(rules)
+		.map(([id, r]) => `layer ${r.layer}  ${id.padEnd(34)} ${r.title}`)
+		.join("\n");
+}

@@ -1,0 +1,187 @@
+import type { Layer } from "./types";
+
+export interface Rule {
+	layer: Layer;
+	/** One line: what the rule forbids. */
+	title: string;
+	/** The safe way, in expand / migrate / contract terms. */
+	safeWay: string;
+}
+
+const contractLater =
+	"Contract in a later release: first deploy code that no longer declares or uses it, then drop it in a migration gated against that release.";
+
+/** Every rule the gate knows; allow annotations must name one of these. */
+export const rules = {
+	// ---------------------------------------------------------------- layer 1
+	"migration-name": {
+		layer: 1,
+		title: "a migration file name without a leading number",
+		safeWay: "Name migrations NNNN_description.sql (drizzle-kit generate does); wrangler orders and records them by that number.",
+	},
+	"migration-number-order": {
+		layer: 1,
+		title: "a new migration numbered at or below one the ref already has",
+		safeWay:
+			"Renumber the new file after the ref's last migration (rebase, then drizzle-kit generate again): wrangler applies unapplied files by set difference, so a low number runs out of order in production.",
+	},
+	"migration-number-duplicate": {
+		layer: 1,
+		title: "two migration files with the same number",
+		safeWay: "Give each migration its own number; regenerate the later one after merging.",
+	},
+	"migration-number-gap": {
+		layer: 1,
+		title: "a gap in the new migrations' numbers",
+		safeWay: "Number new migrations consecutively after the ref's last one; a gap usually means a migration was lost in a merge.",
+	},
+	"deployed-migration-edited": {
+		layer: 1,
+		title: "a migration the ref already has was edited or deleted",
+		safeWay:
+			"Never change a deployed migration: D1 records it by name and will not run it again, so production silently differs from the files. Write a new migration instead.",
+	},
+	"transaction-control": {
+		layer: 1,
+		title: "BEGIN / COMMIT / ROLLBACK / SAVEPOINT / RELEASE in a migration",
+		safeWay:
+			"Remove it: D1 already runs each migration file as one transaction and rejects transaction statements remotely (they may pass locally).",
+	},
+	"pragma-foreign-keys": {
+		layer: 1,
+		title: "PRAGMA foreign_keys in a migration",
+		safeWay:
+			"Remove it: inside D1's transaction it does nothing, so it only hides the fact that dropping a parent table fires ON DELETE CASCADE. Use PRAGMA defer_foreign_keys = on if a rebuild needs deferred checks, and avoid rebuilding parent tables (see cascade-parent-rebuilt).",
+	},
+	"statement-too-large": {
+		layer: 1,
+		title: "a statement over D1's 100 KB limit",
+		safeWay: "Split the statement (for data, several INSERTs or an UPDATE in batches).",
+	},
+	"allow-annotation-malformed": {
+		layer: 1,
+		title: "a kiln-gate annotation that is not `-- kiln-gate: allow <rule> -- <reason>`",
+		safeWay: "Write `-- kiln-gate: allow <rule> -- <why this is safe, who reviewed it>`; the reason is required.",
+	},
+	"allow-annotation-unknown-rule": {
+		layer: 1,
+		title: "a kiln-gate annotation naming a rule the gate does not have",
+		safeWay: "Use one of the rule names the gate prints (npm run gate -- --rules lists them).",
+	},
+	// ---------------------------------------------------------------- layer 2
+	"migration-fails": {
+		layer: 2,
+		title: "a migration that fails to apply on the ref's schema",
+		safeWay: "Fix the SQL; the statement and SQLite's error are in the finding. D1 would roll back this file and keep the earlier ones applied.",
+	},
+	"declared-table-dropped": {
+		layer: 2,
+		title: "a table the ref's code declares was dropped",
+		safeWay: contractLater,
+	},
+	"declared-table-renamed": {
+		layer: 2,
+		title: "a table the ref's code declares was renamed",
+		safeWay:
+			"Expand: create the new table and copy (or dual-write) the data; move the code to the new table in a release; contract: drop the old table in a later release.",
+	},
+	"declared-column-dropped": {
+		layer: 2,
+		title: "a column the ref's code declares was dropped",
+		safeWay: `Drizzle names every declared column in its INSERTs and SELECTs, so even an unused declared column must stay. ${contractLater}`,
+	},
+	"declared-column-renamed": {
+		layer: 2,
+		title: "a column the ref's code declares was renamed",
+		safeWay:
+			"Expand: add the new column (nullable) and backfill it; release code that writes both and reads the new one; contract: drop the old column in a later release.",
+	},
+	"declared-column-made-not-null": {
+		layer: 2,
+		title: "a declared nullable column became NOT NULL",
+		safeWay:
+			"Drizzle sends an explicit NULL for declared columns the code leaves out, which bypasses any DEFAULT. First release code that always writes the column (and backfill), then tighten it in a later migration.",
+	},
+	"declared-default-dropped": {
+		layer: 2,
+		title: "the DEFAULT of a NOT NULL column the ref's code uses was dropped",
+		safeWay:
+			"Raw INSERTs of the ref's code that leave the column out rely on the DEFAULT. Keep it until a release writes the column everywhere.",
+	},
+	"not-null-column-without-default": {
+		layer: 2,
+		title: "a new NOT NULL column without a DEFAULT on a table the ref's code writes",
+		safeWay:
+			"The ref's INSERTs do not know the column. Add it nullable or with a DEFAULT; once every writer sets it, tighten it in a later release.",
+	},
+	"column-type-changed": {
+		layer: 2,
+		title: "a declared column's type (affinity) changed",
+		safeWay: "Expand: add a column of the new type and backfill; move the code; contract: drop the old column later.",
+	},
+	"primary-key-changed": {
+		layer: 2,
+		title: "a declared table's primary key changed",
+		safeWay: "Expand with a new table (or a unique index) beside the old key; move the code; contract later.",
+	},
+	"unique-index-added": {
+		layer: 2,
+		title: "a new UNIQUE index or constraint on declared columns",
+		safeWay:
+			"The ref's code may write duplicates (and existing rows may have them). First release code that avoids duplicates and deduplicate the data, then add the index.",
+	},
+	"check-added": {
+		layer: 2,
+		title: "a new CHECK constraint on declared columns",
+		safeWay:
+			"The ref's code may write values the CHECK rejects. Release code that only writes valid values (and fix the data) first, then add the CHECK.",
+	},
+	"check-tightened": {
+		layer: 2,
+		title: "a CHECK constraint now rejects a value the ref's schema allowed",
+		safeWay: "Widening a CHECK is safe; narrowing it needs code that stops writing the value first, then a later migration.",
+	},
+	"foreign-key-added": {
+		layer: 2,
+		title: "a new FOREIGN KEY on declared columns",
+		safeWay:
+			"The ref's code may write rows whose parent does not exist. Release code that guarantees the parent first (and clean the data), then add the key.",
+	},
+	"cascade-parent-rebuilt": {
+		layer: 2,
+		title: "a table with ON DELETE CASCADE / SET NULL children is dropped and recreated",
+		safeWay:
+			"On D1, PRAGMA foreign_keys=OFF does nothing inside the migration's transaction, so DROP TABLE of the parent deletes (or nulls) every child row. Do not rebuild parent tables: use ALTER TABLE ADD COLUMN, or add the constraint in the code, or copy the children aside and restore them in the same migration.",
+	},
+	// ---------------------------------------------------------------- layer 3
+	"old-test-fails": {
+		layer: 3,
+		title: "a database test of the ref passes on its own migrations and fails on the new ones",
+		safeWay: "The ref's code, live while the migration runs, does what the test does. Make the migration additive (expand), move the code in a release, contract later.",
+	},
+	// ---------------------------------------------------------------- layer 4
+	"rows-lost": {
+		layer: 4,
+		title: "a table lost rows that no statement deletes on purpose",
+		safeWay:
+			"Usually a rebuilt parent table firing ON DELETE CASCADE. Avoid the rebuild; if rows must go, delete them with an explicit DELETE so the intent is visible.",
+	},
+	"migration-fails-on-data": {
+		layer: 4,
+		title: "the new migrations fail on a database that holds rows",
+		safeWay:
+			"Rows written by the ref's code violate the new schema (a tightened CHECK, a new UNIQUE, NOT NULL on NULLs). Clean or backfill the data in an earlier migration, or keep the schema looser.",
+	},
+	"values-nulled": {
+		layer: 4,
+		title: "a column lost values that no statement updates on purpose",
+		safeWay:
+			"Usually a rebuilt parent table firing ON DELETE SET NULL. Avoid the rebuild; if values must change, UPDATE them explicitly.",
+	},
+} satisfies Record<string, Rule>;
+
+export type RuleId = keyof typeof rules;
+
+export function isRule(id: string): id is RuleId {
+	return Object.hasOwn(rules, id);
+}

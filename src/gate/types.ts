@@ -1,0 +1,74 @@
+/** The four layers of the gate, in the order they run. */
+export type Layer = 1 | 2 | 3 | 4;
+
+export const layerNames: Record<Layer, string> = {
+	1: "static checks",
+	2: "schema diff",
+	3: "old tests on the new schema",
+	4: "data rehearsal",
+};
+
+/** One migration file, as the work tree or the ref has it. */
+export interface MigrationFile {
+	/** File name, e.g. `0003_add_title.sql`. */
+	name: string;
+	/** The leading number, or null when the name has none. */
+	number: number | null;
+	text: string;
+	statements: Statement[];
+	allows: AllowAnnotation[];
+}
+
+export interface Statement {
+	/** 1-based position within its file. */
+	index: number;
+	sql: string;
+	/** 1-based line of the statement's first character in the file. */
+	line: number;
+}
+
+/** `-- kiln-gate: allow <rule> -- <reason>`: a reviewed exception. */
+export interface AllowAnnotation {
+	rule: string;
+	reason: string;
+	line: number;
+}
+
+export interface Finding {
+	layer: Layer;
+	/** Stable rule id, the word an allow annotation names. */
+	rule: string;
+	/** The migration file the finding is about (null when it is about the set of files). */
+	migration: string | null;
+	statement: Statement | null;
+	/** What changed, in one sentence. */
+	message: string;
+	/** What in `<ref>`'s code this breaks. */
+	breaks: string;
+	/** How to do it safely: expand, move the code, contract later. */
+	safeWay: string;
+	/** Set when the migration carries a reviewed allow annotation for this rule. */
+	allowed?: { reason: string; line: number };
+}
+
+export type LayerStatus = "passed" | "blocked" | "skipped" | "not-applicable";
+
+export interface LayerReport {
+	layer: Layer;
+	name: string;
+	status: LayerStatus;
+	/** Why the layer was skipped or not applicable, or what it ran. */
+	notes: string[];
+	ms: number;
+}
+
+export interface GateReport {
+	against: { ref: string; commit: string };
+	/** Migration files the work tree has and the ref lacks, in apply order. */
+	newMigrations: string[];
+	findings: Finding[];
+	layers: LayerReport[];
+	/** True when no finding is left unallowed. */
+	safe: boolean;
+	ms: number;
+}
