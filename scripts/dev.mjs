@@ -6,8 +6,11 @@
  *    of the same names taking precedence, merged into one env file that every
  *    Worker reads (wrangler would otherwise look for a `.dev.vars` beside each
  *    wrangler.toml).
- * 2. Applies the local D1 migrations to the persisted state.
- * 3. Runs the web, codegen and notion Workers in one `wrangler dev` on
+ * 2. Builds the SPA (src/spa) into dist/spa, the web Worker's assets, and keeps
+ *    rebuilding it on change (KILN_SPA_WATCH=0: build once; KILN_SKIP_SPA_BUILD=1: don't).
+ *    Reload the page to see a change.
+ * 3. Applies the local D1 migrations to the persisted state.
+ * 4. Runs the web, codegen and notion Workers in one `wrangler dev` on
  *    http://localhost:8787 (PORT overrides), sharing that one local D1.
  *
  * Ctrl-C (or SIGTERM) stops wrangler and its workerd children: nothing is left behind.
@@ -55,6 +58,21 @@ function writeEnvFile(settings) {
 	return file;
 }
 
+/**
+ * The environment wrangler dev runs in. `--env-file` reaches only the first
+ * (primary) Worker: wrangler gives the others (codegen, notion) the `.dev.vars`
+ * beside their own wrangler.toml or, failing that, `.env` files plus — with
+ * CLOUDFLARE_INCLUDE_PROCESS_ENV — its own environment. So the settings go in
+ * that environment too, and only they and what wrangler itself needs, so that
+ * the rest of the shell's environment does not become bindings.
+ */
+function workerEnv(settings) {
+	const keep =
+		/^(PATH|Path|HOME|USER|LOGNAME|LANG|LC_[A-Z]+|TERM|TZ|TMPDIR|TMP|TEMP|SHELL|CI|XDG_[A-Z_]+|CLOUDFLARE_[A-Z_]+|WRANGLER_[A-Z_]+|MINIFLARE_[A-Z_]+|NODE_EXTRA_CA_CERTS|HTTPS?_PROXY|NO_PROXY|https?_proxy|no_proxy|SYSTEMROOT|SystemRoot|APPDATA|LOCALAPPDATA|USERPROFILE|COMSPEC|PATHEXT|WINDIR)$/;
+	const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => keep.test(k)));
+	return { ...env, ...settings, CLOUDFLARE_INCLUDE_PROCESS_ENV: "true" };
+}
+
 function run(args) {
 	const r = spawnSync(wrangler, args, { cwd: root, stdio: "inherit" });
 	if (r.status !== 0) process.exit(r.status ?? 1);
@@ -67,12 +85,55 @@ console.log(`kiln: settings set: ${Object.keys(settings).sort().join(", ") || "(
 
 // The SPA's build is the web Worker's assets directory; it must exist.
 mkdirSync(path.join(root, "dist/spa"), { recursive: true });
+/** Stops the SPA's rebuild-on-change watcher, if one runs. */
+let stopSpaWatch = async () => {};
 if (existsSync(path.join(root, "src/spa/vite.config.ts")) && process.env.KILN_SKIP_SPA_BUILD !== "1") {
-	const vite = spawnSync(path.join(root, "node_modules/.bin/vite"), ["build", "--config", "src/spa/vite.config.ts"], {
-		cwd: root,
-		stdio: "inherit",
+	stopSpaWatch = await buildSpa(process.env.KILN_SPA_WATCH !== "0");
+}
+
+/**
+ * Builds the SPA into dist/spa and, with `watch`, rebuilds it on every change
+ * under src/ (wrangler dev serves the new files on the next page load). Vite
+ * runs inside this process, so stopping `npm run dev` stops it too; the first
+ * build finishes before wrangler starts, so nothing serves a half-written dist/.
+ */
+async function buildSpa(watch) {
+	const { build } = await import("vite");
+	const started = Date.now();
+	const result = await build({
+		configFile: path.join(root, "src/spa/vite.config.ts"),
+		logLevel: "warn",
+		clearScreen: false,
+		...(watch ? { build: { watch: {} } } : {}),
 	});
-	if (vite.status !== 0) process.exit(vite.status ?? 1);
+	if (!watch || !("on" in result)) {
+		console.log(`kiln: built the SPA in ${Date.now() - started} ms`);
+		return async () => {};
+	}
+	await new Promise((resolve, reject) => {
+		let first = true;
+		let t0 = started;
+		result.on("event", (e) => {
+			if (e.code === "BUNDLE_START") t0 = Date.now();
+			if (e.code === "BUNDLE_END") e.result?.close?.();
+			if (e.code === "END") {
+				console.log(
+					`kiln: ${first ? "built" : "rebuilt"} the SPA in ${Date.now() - t0} ms${first ? " (rebuilds on change)" : ""}`,
+				);
+				if (first) resolve();
+				first = false;
+			}
+			if (e.code === "ERROR") {
+				e.result?.close?.();
+				if (first) reject(e.error);
+				else console.error(`kiln: SPA build failed: ${e.error?.message ?? e.error}`);
+			}
+		});
+	}).catch((err) => {
+		console.error(`kiln: SPA build failed: ${err?.message ?? err}`);
+		process.exit(1);
+	});
+	return () => result.close();
 }
 
 run(["d1", "migrations", "apply", "kiln", "--local", "--persist-to", stateDir, "-c", "wrangler.toml"]);
@@ -91,13 +152,14 @@ const dev = spawn(
 		"--show-interactive-dev-session=false",
 	],
 	// Its own process group, so stopping it takes workerd down with it.
-	{ cwd: root, stdio: "inherit", detached: true },
+	{ cwd: root, stdio: "inherit", detached: true, env: workerEnv(settings) },
 );
 
 let stopping = false;
 function stop(signal) {
 	if (stopping) return;
 	stopping = true;
+	stopSpaWatch().catch(() => {});
 	try {
 		process.kill(-dev.pid, signal);
 	} catch {}

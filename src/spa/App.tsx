@@ -1,0 +1,115 @@
+/**
+ * The SPA's root: the route, the one generation that may be running (it
+ * outlives navigation: a new project's page opens while its first version is
+ * still being written), the server's config, and rate-limit state.
+ */
+import { useCallback, useEffect, useState } from "react";
+import { Header } from "./components/Header";
+import { Home } from "./components/Home";
+import { Link } from "./components/Link";
+import { errorKind } from "./components/Notice";
+import { ToastProvider } from "./components/Toast";
+import { Workspace } from "./components/Workspace";
+import { type Config, fetchConfig } from "./lib/api";
+import { navigate, parseRoute, projectPath, usePathname } from "./lib/router";
+import { useGeneration } from "./lib/use-generation";
+
+export function App() {
+	const route = parseRoute(usePathname());
+	const { generation, start, stop, reset } = useGeneration();
+	const [config, setConfig] = useState<Config | null>(null);
+	const [retryAt, setRetryAt] = useState<number | null>(null);
+
+	useEffect(() => {
+		const abort = new AbortController();
+		fetchConfig(abort.signal).then(setConfig, () => {});
+		return () => abort.abort();
+	}, []);
+
+	// A 429 says how long to wait: hold the send buttons until then.
+	useEffect(() => {
+		const err = generation.error;
+		if (generation.status === "error" && err && errorKind(err) === "rate-limited") {
+			const at = Date.now() + (err.retryAfter ?? 10) * 1000;
+			setRetryAt(at);
+			const t = setTimeout(() => setRetryAt(null), at - Date.now());
+			return () => clearTimeout(t);
+		}
+	}, [generation.status, generation.error]);
+
+	useEffect(() => {
+		document.title =
+			route.name === "project" ? `${route.project} · Kiln` : "Kiln — describe an app, watch it being written";
+	}, [route]);
+
+	const generateNew = useCallback(
+		(prompt: string) =>
+			start(
+				{ prompt },
+				{
+					onStart: (project) => navigate(projectPath(project)),
+					onDone: (project, version) => navigate(projectPath(project, version), { replace: true }),
+				},
+			),
+		[start],
+	);
+
+	const followUp = useCallback(
+		(project: string, prompt: string, fromVersion: number | undefined) =>
+			start(
+				{ prompt, project, ...(fromVersion ? { fromVersion } : {}) },
+				{ onDone: (p, version) => navigate(projectPath(p, version)) },
+			),
+		[start],
+	);
+
+	let page: React.ReactNode;
+	if (route.name === "home") {
+		page = (
+			<Home
+				config={config}
+				generation={generation.project ? { ...generation, status: "idle", error: null } : generation}
+				retryAt={retryAt}
+				onGenerate={generateNew}
+				onStop={stop}
+				onDismiss={reset}
+			/>
+		);
+	} else if (route.name === "project") {
+		page = (
+			<Workspace
+				key={route.project}
+				project={route.project}
+				routeVersion={route.version}
+				generation={generation}
+				retryAt={retryAt}
+				onFollowUp={(prompt, from) => followUp(route.project, prompt, from)}
+				onStop={stop}
+				onDismiss={reset}
+			/>
+		);
+	} else {
+		page = (
+			<>
+				<Header showNew />
+				<main className="empty-page" id="main">
+					<h1>Nothing here</h1>
+					<p>
+						There is no page at <code>{route.path}</code>.
+					</p>
+					<Link to="/" className="btn btn-primary">
+						Make a new app
+					</Link>
+				</main>
+			</>
+		);
+	}
+	return (
+		<ToastProvider>
+			<a className="skip-link" href="#main">
+				Skip to content
+			</a>
+			{page}
+		</ToastProvider>
+	);
+}

@@ -1,0 +1,371 @@
+/**
+ * A project: the follow-up prompt, the stats, the code (streaming or stored),
+ * versions and their changes, and the live preview. The version on screen is
+ * what a follow-up edits, so editing an older one branches from it.
+ */
+import { useCallback, useEffect, useRef, useState } from "react";
+import { ApiError, fetchProject, fetchVersion, type ProjectWithVersions, remix, type Version } from "../lib/api";
+import { getEditToken, saveEditToken } from "../lib/edit-tokens";
+import { navigate, projectPath } from "../lib/router";
+import type { Generation } from "../lib/use-generation";
+import { useMedia } from "../lib/use-media";
+import { CodeView } from "./CodeView";
+import { DiffView } from "./DiffView";
+import { Header } from "./Header";
+import { RemixIcon, ShareIcon } from "./icons";
+import { Link } from "./Link";
+import { GenerationNotice } from "./Notice";
+import { Preview } from "./Preview";
+import { PromptForm } from "./PromptForm";
+import { ShareDialog } from "./ShareDialog";
+import { StatsBar } from "./StatsBar";
+import { TabList } from "./Tabs";
+import { useToast } from "./Toast";
+import { VersionList } from "./VersionList";
+
+type Tab = "preview" | "code" | "versions" | "changes";
+
+export function Workspace({
+	project,
+	routeVersion,
+	generation,
+	retryAt,
+	onFollowUp,
+	onStop,
+	onDismiss,
+}: {
+	project: string;
+	/** The version in the URL; null means the latest. */
+	routeVersion: number | null;
+	generation: Generation;
+	retryAt: number | null;
+	onFollowUp: (prompt: string, fromVersion: number | undefined) => void;
+	onStop: () => void;
+	onDismiss: () => void;
+}) {
+	const [data, setData] = useState<ProjectWithVersions | null>(null);
+	const [loadError, setLoadError] = useState<ApiError | null>(null);
+	const [code, setCode] = useState<{ n: number; code: string } | null>(null);
+	const [tab, setTab] = useState<Tab>("code");
+	const [compare, setCompare] = useState<{ from: number; to: number } | null>(null);
+	const [sharing, setSharing] = useState(false);
+	const [remixing, setRemixing] = useState(false);
+	const narrow = useMedia("(max-width: 899px)");
+	const toast = useToast();
+	const cache = useRef(new Map<string, Promise<Version>>());
+
+	const mine = generation.project === project;
+	const streaming = mine && generation.status === "streaming";
+	const justWrote = mine && generation.status === "done" ? generation.version : null;
+
+	// The project, again after each version this page writes.
+	// biome-ignore lint/correctness/useExhaustiveDependencies: justWrote is the trigger to reload
+	useEffect(() => {
+		const abort = new AbortController();
+		setLoadError(null);
+		fetchProject(project, abort.signal).then(setData, (err: ApiError) => {
+			if (err.code !== "aborted") setLoadError(err);
+		});
+		return () => abort.abort();
+	}, [project, justWrote]);
+
+	const loadVersion = useCallback(
+		(n: number) => {
+			const key = `${project}/${n}`;
+			let p = cache.current.get(key);
+			if (!p) {
+				p = fetchVersion(project, n);
+				p.catch(() => cache.current.delete(key));
+				cache.current.set(key, p);
+			}
+			return p;
+		},
+		[project],
+	);
+
+	const versions = data?.project.id === project ? data.versions : [];
+	const latest = versions.at(-1)?.number ?? null;
+	const current = routeVersion ?? latest;
+	const currentSummary = versions.find((v) => v.number === current) ?? null;
+
+	useEffect(() => {
+		if (current === null || !currentSummary) return;
+		let live = true;
+		loadVersion(current).then(
+			(v) => live && setCode({ n: v.number, code: v.code }),
+			(err: ApiError) => live && setLoadError(err),
+		);
+		return () => {
+			live = false;
+		};
+	}, [current, currentSummary, loadVersion]);
+
+	// While a version is being written, show its code.
+	useEffect(() => {
+		if (streaming) setTab("code");
+	}, [streaming]);
+	useEffect(() => {
+		if (!narrow && tab === "preview") setTab("code");
+	}, [narrow, tab]);
+	// A finished first version on a phone: show what was made.
+	useEffect(() => {
+		if (justWrote && narrow) setTab("preview");
+	}, [justWrote, narrow]);
+
+	if (loadError && !streaming && !(mine && generation.status !== "idle" && !data)) {
+		return <ProjectError project={project} error={loadError} />;
+	}
+
+	const editToken = getEditToken(project);
+	const canEdit = Boolean(editToken);
+	const title = data?.project.title || versions[0]?.prompt || (mine ? generation.request?.prompt : "") || project;
+	const showingStream = streaming || (mine && generation.status === "error" && generation.text && !currentSummary);
+	const nextNumber = (latest ?? 0) + 1;
+	const codeText = showingStream ? generation.text : code && code.n === current ? code.code : null;
+	const codeLabel = streaming
+		? `index.html · writing v${nextNumber}`
+		: current
+			? `index.html · v${current}`
+			: "index.html";
+	const previewSrc = currentSummary?.appUrl ?? null;
+	const rateLimited = retryAt !== null && retryAt > Date.now();
+
+	const tabs = [
+		...(narrow ? [{ id: "preview" as const, label: "Preview" }] : []),
+		{ id: "code" as const, label: "Code" },
+		{ id: "versions" as const, label: `Versions${versions.length ? ` (${versions.length})` : ""}` },
+		{ id: "changes" as const, label: "Changes" },
+	];
+
+	/** What the Changes tab compares first: the version on screen with its parent, or for v1 with the latest. */
+	const defaultCompare = () => {
+		const shown = current ?? latest ?? 1;
+		if (currentSummary?.parentNumber) return { from: currentSummary.parentNumber, to: shown };
+		return { from: shown, to: latest && latest !== shown ? latest : shown };
+	};
+	const cmp = compare ?? defaultCompare();
+
+	const doRemix = async () => {
+		setRemixing(true);
+		try {
+			const r = await remix(project, current ?? undefined);
+			// Remix answers with the new project's edit token, shown once: keep it.
+			saveEditToken(r.project, r.editToken);
+			toast(`Remixed into a new project: it is yours to edit`);
+			navigate(projectPath(r.project));
+		} catch (err) {
+			toast(err instanceof ApiError ? err.message : "Remix failed. Try again.");
+		} finally {
+			setRemixing(false);
+		}
+	};
+
+	const panel = () => {
+		if (tab === "preview") return renderPreview();
+		if (tab === "versions") {
+			return versions.length ? (
+				<VersionList
+					project={project}
+					versions={versions}
+					current={current ?? 0}
+					onCompare={(from, to) => {
+						setCompare({ from, to });
+						setTab("changes");
+					}}
+				/>
+			) : (
+				<p className="code-waiting">The first version appears here when it is finished.</p>
+			);
+		}
+		if (tab === "changes") {
+			return versions.length > 1 ? (
+				<DiffView
+					versions={versions}
+					from={cmp.from}
+					to={cmp.to}
+					loadVersion={loadVersion}
+					onChange={(from, to) => setCompare({ from, to })}
+				/>
+			) : (
+				<p className="code-waiting">
+					Changes between versions appear here once there are two. Send a follow-up to make one.
+				</p>
+			);
+		}
+		return codeText === null ? (
+			<p className="code-waiting">
+				<span className="dots" aria-hidden="true" />
+				Loading the code…
+			</p>
+		) : (
+			<CodeView text={codeText} streaming={streaming} label={codeLabel} raw={!showingStream} />
+		);
+	};
+
+	function renderPreview() {
+		return (
+			<Preview
+				src={previewSrc}
+				title={`Preview of ${title}, version ${current ?? ""}`}
+				overlay={streaming && previewSrc ? `Writing v${nextNumber}…` : null}
+				placeholder={
+					streaming
+						? "Writing the app: the preview appears the moment it is finished."
+						: "The preview appears here when the app is finished."
+				}
+			/>
+		);
+	}
+
+	const branching = current !== null && latest !== null && current !== latest;
+	const followUpLabel = current ? `Describe a change to v${current}` : "Describe a change";
+
+	return (
+		<>
+			<Header showNew>
+				<div className="project-heading">
+					<h1 className="project-title" title={title}>
+						{title}
+					</h1>
+					<p className="project-meta">
+						<span className="mono">{project}</span>
+						{current !== null && latest !== null && (
+							<span>
+								· v{current} of {latest}
+							</span>
+						)}
+						{data?.project.remixedFromProject && (
+							<span>
+								· remixed from{" "}
+								<Link to={projectPath(data.project.remixedFromProject, data.project.remixedFromVersion)}>
+									{data.project.remixedFromProject} v{data.project.remixedFromVersion}
+								</Link>
+							</span>
+						)}
+					</p>
+				</div>
+				<div className="header-actions">
+					<button
+						type="button"
+						className="btn btn-secondary"
+						onClick={doRemix}
+						disabled={!currentSummary || remixing || streaming}
+						aria-busy={remixing}
+					>
+						<RemixIcon />
+						<span>{remixing ? "Remixing…" : "Remix"}</span>
+					</button>
+					<button type="button" className="btn btn-primary" onClick={() => setSharing(true)} disabled={!currentSummary}>
+						<ShareIcon />
+						<span>Share</span>
+					</button>
+				</div>
+			</Header>
+			<main className="workspace" id="main">
+				<div className="workspace-bar">
+					{canEdit || streaming ? (
+						<PromptForm
+							key={project}
+							size="compact"
+							label={followUpLabel}
+							placeholder={
+								current
+									? narrow
+										? "Describe a change…"
+										: "Make the buttons bigger, add a dark mode…"
+									: "Waiting for the first version…"
+							}
+							submitLabel="Send"
+							busy={streaming}
+							onSubmit={(prompt) => onFollowUp(prompt, current ?? undefined)}
+							onStop={onStop}
+							disabledReason={
+								rateLimited
+									? "Rate-limited: wait for the countdown, then send again."
+									: current === null
+										? "Follow-ups open once the first version is stored."
+										: null
+							}
+							hint={branching ? `Branches from v${current} (latest is v${latest})` : undefined}
+						/>
+					) : (
+						<div className="readonly-note">
+							<p>
+								You are viewing someone else's app. <strong>Remix it</strong> to get your own copy to edit.
+							</p>
+							<button
+								type="button"
+								className="btn btn-primary"
+								onClick={doRemix}
+								disabled={!currentSummary || remixing}
+							>
+								<RemixIcon />
+								<span>Remix to edit</span>
+							</button>
+						</div>
+					)}
+					{mine && generation.status === "error" && generation.error && (
+						<GenerationNotice
+							error={generation.error}
+							retryAt={retryAt}
+							onRetry={() =>
+								generation.request && onFollowUp(generation.request.prompt, generation.request.fromVersion)
+							}
+							onDismiss={onDismiss}
+						/>
+					)}
+				</div>
+				<StatsBar
+					stats={streaming ? null : mine && justWrote === current ? generation.stats : (currentSummary?.stats ?? null)}
+					live={streaming ? { startedAt: generation.startedAt, firstTokenAt: generation.firstTokenAt } : null}
+					source={
+						streaming
+							? `Writing v${nextNumber}…`
+							: currentSummary
+								? currentSummary.provider === "starter"
+									? `v${currentSummary.number} · starter app, answered without a model`
+									: `v${currentSummary.number}${currentSummary.model ? ` · ${currentSummary.model}` : ""}`
+								: ""
+					}
+				/>
+				<div className="panes">
+					<section className="pane pane-main" aria-label="Code and versions">
+						<TabList tabs={tabs} selected={tab} onSelect={setTab} label="Project views" idPrefix="ws" />
+						<div className="tab-panel" role="tabpanel" id="ws-panel" aria-labelledby={`ws-tab-${tab}`} data-tab={tab}>
+							{panel()}
+						</div>
+					</section>
+					{!narrow && <div className="pane pane-preview">{renderPreview()}</div>}
+				</div>
+			</main>
+			{currentSummary && data && (
+				<ShareDialog
+					open={sharing}
+					onClose={() => setSharing(false)}
+					latestUrl={absolute(data.project.shareUrl)}
+					pinnedUrl={absolute(currentSummary.shareUrl)}
+					version={currentSummary.number}
+				/>
+			)}
+		</>
+	);
+}
+
+function absolute(url: string): string {
+	return new URL(url, location.origin).href;
+}
+
+function ProjectError({ project, error }: { project: string; error: ApiError }) {
+	return (
+		<>
+			<Header showNew />
+			<main className="empty-page" id="main">
+				<h1>{error.status === 404 ? "No such app" : "Could not load this app"}</h1>
+				<p>{error.status === 404 ? `There is no project "${project}". It may have been mistyped.` : error.message}</p>
+				<Link to="/" className="btn btn-primary">
+					Make a new app
+				</Link>
+			</main>
+		</>
+	);
+}

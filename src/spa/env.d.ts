@@ -1,0 +1,2 @@
+// Vite bundles the stylesheets the entry imports.
+declare module "*.css";

@@ -1,0 +1,76 @@
+/**
+ * Launches Debian's Chromium (`apt-get install chromium`) through playwright-core:
+ * `npx playwright install` cannot download a browser here, and CI installs this one.
+ */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { expect } from "vitest";
+import { repoRoot } from "../migrations.ts";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** Git-ignored: the screenshots the browser tests write, for people to look at. */
+export const screenshotDir = path.join(repoRoot, "screenshots");
+
+/**
+ * Flags: headless without a sandbox (containers), and without the background
+ * services (updates, sync, field trials...) that otherwise flood a closed network.
+ */
+const ARGS = [
+	"--headless",
+	"--no-sandbox",
+	"--disable-gpu",
+	"--disable-quic",
+	"--no-first-run",
+	"--disable-background-networking",
+	"--disable-component-update",
+	"--disable-sync",
+	"--disable-default-apps",
+	"--disable-extensions",
+	"--metrics-recording-only",
+	"--mute-audio",
+];
+
+export interface KilnBrowser {
+	browser: Browser;
+	close: () => Promise<void>;
+}
+
+/** A fresh Chromium (playwright gives each launch its own throwaway profile directory). */
+export async function launchBrowser(): Promise<KilnBrowser> {
+	const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+	return { browser, close: () => browser.close().catch(() => {}) };
+}
+
+/** Writes screenshots/<name>.png (full page). */
+export async function screenshot(page: Page, name: string): Promise<string> {
+	mkdirSync(screenshotDir, { recursive: true });
+	const file = path.join(screenshotDir, `${name}.png`);
+	await page.screenshot({ path: file, fullPage: true });
+	return file;
+}
+
+/**
+ * A page whose uncaught errors are collected: a test can assert that the SPA
+ * threw nothing while it was driven.
+ */
+export async function openPage(
+	browser: Browser,
+	opts: { viewport?: { width: number; height: number }; permissionsFor?: string } = {},
+): Promise<{ page: Page; errors: string[] }> {
+	const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 800 } });
+	if (opts.permissionsFor) {
+		await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: opts.permissionsFor });
+	}
+	const page = await context.newPage();
+	page.setDefaultTimeout(15_000);
+	const errors: string[] = [];
+	page.on("pageerror", (e) => errors.push(e.message));
+	return { page, errors };
+}
+
+/** expect.poll with room for a real server and browser (vitest's default gives up after 1 s). */
+export function poll<T>(fn: () => T | Promise<T>) {
+	return expect.poll(fn, { timeout: 15_000, interval: 100 });
+}
