@@ -1,0 +1,119 @@
+/**
+ * Generated apps as people meet them: `npm run dev` with the fake
+ * OpenAI-compatible server as the model (through LLM_BASE_URL), and Debian's
+ * Chromium opening each app on its own origin, http://<project>.localhost:<port>
+ * (Chromium resolves *.localhost to loopback; wrangler dev passes the Host on).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createScenario, type FakeOpenAI, startFakeOpenAI } from "../fakes/openai.ts";
+import { type KilnBrowser, launchBrowser, openPage, poll, screenshot } from "./browser.ts";
+import { type DevServer, startDev } from "./dev-server.ts";
+
+let fake: FakeOpenAI;
+let dev: DevServer;
+let kb: KilnBrowser;
+
+beforeAll(async () => {
+	fake = await startFakeOpenAI();
+	[dev, kb] = await Promise.all([
+		startDev({ env: { LLM_BASE_URL: `${fake.url}/v1`, LLM_MODEL: "fake-model", LLM_API_KEY: "e2e-key", KILN_SKIP_SPA_BUILD: "1" } }),
+		launchBrowser(),
+	]);
+});
+
+afterAll(async () => {
+	await kb?.close();
+	await dev?.stop();
+	await fake?.close();
+});
+
+/** POST /api/generate and read the whole event stream. */
+async function generate(body: object, token?: string) {
+	const res = await fetch(`${dev.url}/api/generate`, {
+		method: "POST",
+		headers: { "content-type": "application/json", ...(token && { authorization: `Bearer ${token}` }) },
+		body: JSON.stringify(body),
+	});
+	expect(res.status).toBe(200);
+	const text = await res.text();
+	const events = text
+		.split("\n\n")
+		.filter(Boolean)
+		.map((b) => ({ event: /^event: (.*)$/m.exec(b)?.[1], data: JSON.parse(/^data: (.*)$/m.exec(b)?.[1] ?? "null") }));
+	return { events, start: events[0].data, last: events.at(-1) };
+}
+
+const appUrl = (project: string, path = "/") => `http://${project}.localhost:${dev.port}${path}`;
+
+describe("npm run dev with a model", () => {
+	it("streams a generation from the configured model and serves it on the project's origin", async () => {
+		const s = await createScenario(fake.url);
+		const g = await generate({ prompt: `a page for the e2e test ${s.marker}` });
+		expect(g.last?.event).toBe("done");
+		const [req] = (await (await fetch(`${fake.url}/_fake/scenarios/${s.id}/requests`)).json()).requests;
+		expect(req.authorization).toBe("Bearer e2e-key");
+		// /p/ on Kiln's origin sends the browser to the app's own origin.
+		const share = await fetch(`${dev.url}/p/${g.start.project}`, { redirect: "manual" });
+		expect(share.headers.get("location")).toBe(appUrl(g.start.project));
+		const { page } = await openPage(kb.browser);
+		await page.goto(`${dev.url}/p/${g.start.project}`);
+		expect(page.url()).toBe(appUrl(g.start.project));
+		await expect(page.locator("h1").textContent()).resolves.toBe(`a page for the e2e test ${s.marker}`);
+		await page.context().close();
+	});
+});
+
+describe("a generated app in the browser", () => {
+	it("keeps its data in the store across visitors (the to-do starter)", async () => {
+		const g = await generate({ prompt: "Build a to-do list that everyone who opens it shares, and that keeps its items" });
+		const project = g.start.project as string;
+		const { page, errors } = await openPage(kb.browser);
+		await page.goto(appUrl(project));
+		await page.getByPlaceholder("What needs doing?").fill("buy milk");
+		await page.getByRole("button", { name: "Add" }).click();
+		await poll(() => page.locator("li span").allTextContents()).toEqual(["buy milk"]);
+		await page.getByRole("checkbox").check();
+		await poll(() => page.locator("li.done span").allTextContents()).toEqual(["buy milk"]);
+		await screenshot(page, "codegen-todo-app");
+		// Another visitor (a fresh browser context: no shared storage) sees the same list.
+		const other = await openPage(kb.browser);
+		await other.page.goto(appUrl(project));
+		await poll(() => other.page.locator("li.done span").allTextContents()).toEqual(["buy milk"]);
+		// And it is in the store itself.
+		const stored = await (await fetch(`${dev.url}/api/projects/${project}/data/todos`)).json();
+		expect(stored.documents.map((d: { value: { text: string; done: boolean } }) => d.value)).toEqual([{ text: "buy milk", done: true }]);
+		expect(errors).toEqual([]);
+		await page.context().close();
+		await other.page.context().close();
+	});
+
+	it("has its own origin: its localStorage works and is apart from Kiln's and other apps'", async () => {
+		const a = (await generate({ prompt: "Build me a calculator app" })).start.project as string;
+		const b = (await generate({ prompt: "Build a tip calculator that splits the bill" })).start.project as string;
+		const { page } = await openPage(kb.browser);
+		await page.goto(`${dev.url}/healthz`);
+		await page.evaluate(() => {
+			localStorage.setItem("kiln-secret", "spa");
+			document.cookie = "session=spa-cookie; path=/";
+		});
+		await page.goto(appUrl(a));
+		expect(await page.evaluate(() => [localStorage.getItem("kiln-secret"), document.cookie])).toEqual([null, ""]);
+		await page.evaluate(() => localStorage.setItem("mine", "a"));
+		await page.reload();
+		expect(await page.evaluate(() => localStorage.getItem("mine"))).toBe("a");
+		await page.goto(appUrl(b));
+		expect(await page.evaluate(() => localStorage.getItem("mine"))).toBeNull();
+		// An app cannot read another app's data through the browser either (no CORS between origins).
+		await page.goto(appUrl(b));
+		const crossRead = await page.evaluate(async (url) => {
+			try {
+				await fetch(url);
+				return "read";
+			} catch {
+				return "blocked";
+			}
+		}, appUrl(a, "/_kiln/data/anything"));
+		expect(crossRead).toBe("blocked");
+		await page.context().close();
+	});
+});
