@@ -5,7 +5,8 @@
  * (Chromium resolves *.localhost to loopback; wrangler dev passes the Host on).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createScenario, type FakeOpenAI, startFakeOpenAI } from "../fakes/openai.ts";
+import { createScenario, type FakeOpenAI, recordedRequests, startFakeOpenAI } from "../fakes/openai.ts";
+import type { DocumentListJson } from "../../src/shared/api.ts";
 import { type KilnBrowser, launchBrowser, openPage, poll, screenshot } from "./browser.ts";
 import { type DevServer, startDev } from "./dev-server.ts";
 
@@ -50,7 +51,7 @@ describe("npm run dev with a model", () => {
 		const s = await createScenario(fake.url);
 		const g = await generate({ prompt: `a page for the e2e test ${s.marker}` });
 		expect(g.last?.event).toBe("done");
-		const [req] = (await (await fetch(`${fake.url}/_fake/scenarios/${s.id}/requests`)).json()).requests;
+		const [req] = await recordedRequests(fake.url, s.id);
 		expect(req.authorization).toBe("Bearer e2e-key");
 		// /p/ on Kiln's origin sends the browser to the app's own origin.
 		const share = await fetch(`${dev.url}/p/${g.start.project}`, { redirect: "manual" });
@@ -80,8 +81,8 @@ describe("a generated app in the browser", () => {
 		await other.page.goto(appUrl(project));
 		await poll(() => other.page.locator("li.done span").allTextContents()).toEqual(["buy milk"]);
 		// And it is in the store itself.
-		const stored = await (await fetch(`${dev.url}/api/projects/${project}/data/todos`)).json();
-		expect(stored.documents.map((d: { value: { text: string; done: boolean } }) => d.value)).toEqual([{ text: "buy milk", done: true }]);
+		const stored = (await (await fetch(`${dev.url}/api/projects/${project}/data/todos`)).json()) as DocumentListJson;
+		expect(stored.documents.map((d) => d.value)).toEqual([{ text: "buy milk", done: true }]);
 		expect(errors).toEqual([]);
 		await page.context().close();
 		await other.page.context().close();
