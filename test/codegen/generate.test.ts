@@ -223,3 +223,24 @@ describe("rate limiting", () => {
 		expect(other.status).toBe(200);
 	});
 });
+
+describe("a client that goes away", () => {
+	it("does not stop the generation: the version is stored anyway", async () => {
+		const s = await createScenario(FAKE, { replies: [{ holdAfterChunks: 1 }] });
+		const res = await postJson("/api/generate", { prompt: `left early ${s.marker}` });
+		const events = sseEvents(res);
+		const start = (await events.next()).value;
+		if (start?.event !== "start") throw new Error("no start");
+		await waitForHeld(FAKE, s.id);
+		await events.return(undefined);
+		await res.body?.cancel().catch(() => {});
+		await release(FAKE, s.id);
+		let status = 0;
+		for (let i = 0; i < 100 && status !== 200; i++) {
+			status = (await call(`/api/projects/${start.data.project}`)).status;
+			if (status !== 200) await new Promise((r) => setTimeout(r, 20));
+		}
+		expect(status).toBe(200);
+		expect(await (await call(`/p/${start.data.project}`)).text()).toContain(`<h1>left early ${s.marker}</h1>`);
+	});
+});

@@ -15,24 +15,32 @@ export async function readJson(
 		new HttpError(413, opts.tooLarge?.code ?? "body_too_large", opts.tooLarge?.message ?? `A request body is at most ${max} bytes.`);
 	const declared = request.headers.get("content-length");
 	if (declared !== null && Number(declared) > max) throw tooLarge();
-	const bytes = new Uint8Array(max + 1);
+	const chunks: Uint8Array[] = [];
 	let size = 0;
 	if (request.body) {
 		const reader = request.body.getReader();
 		for (;;) {
 			const { done, value } = await reader.read();
 			if (done) break;
-			if (size + value.byteLength > max) {
+			size += value.byteLength;
+			if (size > max) {
 				await reader.cancel().catch(() => {});
 				throw tooLarge();
 			}
-			bytes.set(value, size);
-			size += value.byteLength;
+			chunks.push(value);
+		}
+	}
+	const bytes = chunks.length === 1 ? chunks[0] : new Uint8Array(size);
+	if (chunks.length !== 1) {
+		let at = 0;
+		for (const chunk of chunks) {
+			bytes.set(chunk, at);
+			at += chunk.byteLength;
 		}
 	}
 	let text: string;
 	try {
-		text = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, size));
+		text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
 	} catch {
 		throw new HttpError(400, "invalid_json", "The body is not UTF-8 text.");
 	}
