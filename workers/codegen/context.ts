@@ -21,7 +21,8 @@ export type CodegenEnv = {
  */
 export const withDb: MiddlewareHandler<CodegenEnv> = async (c, next) => {
 	const counter = countingD1(c.env.DB);
-	c.set("db", createDb(counter.db));
+	// Built on first use: a pinned version served from the cache never needs it.
+	c.set("db", lazy(() => createDb(counter.db)));
 	c.set("d1Queries", counter.count);
 	await next();
 	try {
@@ -30,3 +31,15 @@ export const withDb: MiddlewareHandler<CodegenEnv> = async (c, next) => {
 		// A response with immutable headers: leave it as it is.
 	}
 };
+
+/** An object made only when one of its properties is first read. */
+function lazy<T extends object>(make: () => T): T {
+	let real: T | undefined;
+	return new Proxy({} as T, {
+		get(_target, prop) {
+			real ??= make();
+			const value = Reflect.get(real, prop, real);
+			return typeof value === "function" ? value.bind(real) : value;
+		},
+	});
+}

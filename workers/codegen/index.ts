@@ -10,11 +10,6 @@ import { serveRoutes } from "./routes/serve";
 export type { CodegenEnv } from "./context";
 
 const app = createApp<CodegenEnv>()
-	// A project's own origin answers only for that project (see routes/app-origin.ts).
-	.use(async (c, next) => {
-		if (hostProject(c.req.url, c.env.PROJECT_ORIGIN)) return appOriginApp.fetch(c.req.raw, c.env, c.executionCtx);
-		await next();
-	})
 	.use(withDb)
 	.get("/healthz", async (c) => {
 		await checkDatabase(c.get("db"));
@@ -29,4 +24,10 @@ const app = createApp<CodegenEnv>()
 /** The route types, for the SPA's Hono RPC client (`import type` only). */
 export type CodegenApp = typeof app;
 
-export default app;
+export default {
+	/** A project's own origin answers only for that project (routes/app-origin.ts); everything else is Kiln's API. */
+	fetch(request: Request, env: CodegenBindings, ctx: ExecutionContext): Response | Promise<Response> {
+		if (hostProject(request.url, env.PROJECT_ORIGIN)) return appOriginApp.fetch(request, env, ctx);
+		return app.fetch(request, env, ctx);
+	},
+};
