@@ -3,7 +3,17 @@ import { finding } from "./findings";
 import { repoRoot, resolveCommit } from "./git";
 import { introspect } from "./introspect";
 import { readMigrationsAt, readWorkTreeMigrations } from "./migration-files";
-import { bundleOldTests, chooseRunner, differential, type Layer3Mode, runInWorkerd, runVitest, type TestResult } from "./old-tests";
+import {
+	bundleOldTests,
+	chooseRunner,
+	differential,
+	type Layer3Mode,
+	oldTestWorkers,
+	type Runner,
+	runInWorkerd,
+	runVitest,
+	type TestResult,
+} from "./old-tests";
 
 import { rehearse, seed } from "./rehearsal";
 import { applyMigrations, Sandbox } from "./sandbox";
@@ -78,11 +88,37 @@ export async function runGate(opts: GateOptions): Promise<GateReport> {
 	}
 
 	let worktree: Worktree | null = null;
-	const sandbox = await Sandbox.start(["OLD", "NEW", "SEED", "SCRATCH"]);
+	let sandbox: Sandbox | null = null;
 	try {
-		const oldDb = await sandbox.db("OLD");
+		if (want.has(2) || want.has(3)) worktree = addWorktree(root, commit);
+		const wt = worktree;
+		const runner = want.has(3) && wt ? chooseRunner(root, commit, opts.layer3 ?? "auto") : null;
+
+		// One workerd for everything: the gate's databases, plus the old tests' workers when
+		// the gate runs them itself. A bundle that cannot start must not take layers 2 and 4 with it.
+		let bundle: string | null = null;
+		let layer3Problem: string | null = null;
+		if (runner?.kind === "workerd" && wt) {
+			try {
+				bundle = await bundleOldTests(wt.dir);
+			} catch (e) {
+				layer3Problem = `could not bundle the ref's db tests: ${(e as Error).message.split("\n")[0]}`;
+			}
+		}
+		const databases = ["OLD", "NEW", "SEED", "SCRATCH", "OWN", "NEXT"];
+		try {
+			sandbox = await Sandbox.start(databases, bundle ? oldTestWorkers(bundle) : []);
+		} catch (e) {
+			if (!bundle) throw e;
+			layer3Problem = `the ref's db tests do not start in workerd: ${(e as Error).message.split("\n")[0]}`;
+			bundle = null;
+			sandbox = await Sandbox.start(databases);
+		}
+		const sb = sandbox;
+
+		const oldDb = await sb.db("OLD");
 		const ownFailure = await applyMigrations(oldDb, oldFiles);
-		const newDb = await sandbox.db("NEW");
+		const newDb = await sb.db("NEW");
 		const failure = ownFailure ? null : await applyMigrations(newDb, next);
 		const oldSchema = await introspect(oldDb);
 		const newSchema = failure ? null : await introspect(newDb);
@@ -92,12 +128,15 @@ export async function runGate(opts: GateOptions): Promise<GateReport> {
 				? `${failure.file.name} does not apply`
 				: null;
 
-		if (want.has(2) || want.has(3)) worktree = addWorktree(root, commit);
-		const wt = worktree;
-
-		// Layer 3 runs in child processes (or its own workerd): start it first, judge the rest meanwhile.
-		const runner = want.has(3) && !problem ? chooseRunner(root, commit, opts.layer3 ?? "auto") : null;
-		const layer3 = runner && wt ? runOldTests(runner, wt.dir, root, dir, oldFiles, next) : null;
+		// Layer 3 runs in child processes or its own workers: start it first, judge the rest meanwhile.
+		const layer3 =
+			runner && wt && !problem && !layer3Problem
+				? runOldTests(runner, wt.dir, root, dir, oldFiles, next, sb).catch((e: Error) => ({
+						findings: [],
+						notes: [`the ref's db tests could not be run: ${e.message.split("\n")[0]}`],
+						error: true,
+					}))
+				: null;
 
 		await layer(2, async (notes) => {
 			if (failure) {
@@ -118,7 +157,7 @@ export async function runGate(opts: GateOptions): Promise<GateReport> {
 			}
 			const declared = await loadDeclaredSchema(wt.dir, oldSchema, dir);
 			notes.push(`declared schema from ${declared.source}`);
-			add(await schemaDiff(oldSchema, newSchema, declared, added, await sandbox.db("SCRATCH")));
+			add(await schemaDiff(oldSchema, newSchema, declared, added, await sb.db("SCRATCH")));
 			return undefined;
 		});
 
@@ -127,7 +166,7 @@ export async function runGate(opts: GateOptions): Promise<GateReport> {
 				notes.push(problem ?? "new schema unavailable");
 				return "not-applicable";
 			}
-			const db = await sandbox.db("SEED");
+			const db = await sb.db("SEED");
 			await applyMigrations(db, oldFiles);
 			const empty = await seed(db, oldSchema);
 			notes.push(`${oldSchema.tables.size - empty.length} of ${oldSchema.tables.size} tables seeded with generated rows`);
@@ -151,7 +190,9 @@ export async function runGate(opts: GateOptions): Promise<GateReport> {
 		await layer(3, async (notes) => {
 			if (!layer3) {
 				notes.push(
-					problem ?? (want.has(3) ? "the ref has no test/db/*.test.ts (or its tests cannot read KILN_MIGRATIONS_DIR)" : ""),
+					problem ??
+						layer3Problem ??
+						(runner === null ? "the ref has no test/db/*.test.ts (or, with --layer3 vitest, no KILN_MIGRATIONS_DIR hook)" : "no worktree"),
 				);
 				return "not-applicable";
 			}
@@ -162,7 +203,7 @@ export async function runGate(opts: GateOptions): Promise<GateReport> {
 			return undefined;
 		});
 	} finally {
-		await sandbox.dispose();
+		await sandbox?.dispose();
 		worktree?.remove();
 	}
 	return report();
@@ -192,17 +233,18 @@ function allow(f: Finding, added: MigrationFile[]): Finding {
 }
 
 async function runOldTests(
-	runner: "vitest" | "workerd",
+	runner: Runner,
 	wt: string,
 	root: string,
 	dir: string,
 	oldFiles: MigrationFile[],
 	next: MigrationFile[],
+	sandbox: Sandbox,
 ): Promise<{ findings: Finding[]; notes: string[]; error?: boolean }> {
 	const notes: string[] = [];
 	let own: TestResult[];
 	let after: TestResult[];
-	if (runner === "vitest") {
+	if (runner.kind === "vitest") {
 		notes.push("ran the ref's test/db vitest project twice (own migrations, then the work tree's)");
 		// The work tree's folder holds the new files but also any edits to old ones; production
 		// keeps the ref's copies, and layer 1 blocks edits anyway, so the folder is a fair stand-in.
@@ -211,14 +253,8 @@ async function runOldTests(
 		own = a;
 		after = "error" in b ? a.map((r) => ({ id: r.id, status: "failed" as const, error: b.error })) : b;
 	} else {
-		notes.push("ran the ref's test/db/*.test.ts in workerd with the gate's vitest stand-in (the ref predates the KILN_MIGRATIONS_DIR hook)");
-		let bundle: string;
-		try {
-			bundle = await bundleOldTests(wt);
-		} catch (e) {
-			return { findings: [], notes: [...notes, `could not bundle the ref's db tests: ${(e as Error).message.split("\n")[0]}`], error: true };
-		}
-		const res = await runInWorkerd(bundle, oldFiles, next);
+		notes.push(`ran the ref's test/db/*.test.ts in workerd with the gate's vitest stand-in${runner.why ? ` (${runner.why})` : ""}`);
+		const res = await runInWorkerd(sandbox, oldFiles, next);
 		if ("error" in res) return { findings: [], notes: [...notes, res.error], error: true };
 		own = res.own;
 		after = res.next;
@@ -227,7 +263,7 @@ async function runOldTests(
 	const failedOwn = own.filter((r) => r.status === "failed");
 	notes.push(`${passed} of ${own.length} tests pass on the ref's own migrations`);
 	if (failedOwn.length) notes.push(`${failedOwn.length} already fail there and are not judged`);
-	return { findings: differential(own, after, next.slice(oldFiles.length), runner), notes };
+	return { findings: differential(own, after, next.slice(oldFiles.length), runner.kind), notes };
 }
 
 

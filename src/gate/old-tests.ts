@@ -7,7 +7,7 @@ import { finding } from "./findings";
 import { git } from "./git";
 import { identifierPattern } from "./introspect";
 import { locate } from "./locate";
-import { applyMigrations, Sandbox } from "./sandbox";
+import { applyMigrations, type Sandbox, type SandboxWorker } from "./sandbox";
 import type { Finding, MigrationFile } from "./types";
 
 export type TestStatus = "passed" | "failed" | "skipped";
@@ -25,6 +25,12 @@ export interface Layer3Outcome {
 	findings: Finding[];
 }
 
+export interface Runner {
+	kind: "vitest" | "workerd";
+	/** Why this runner, when it is a fallback. */
+	why?: string;
+}
+
 /**
  * Which way the ref's database tests can be run:
  * - "vitest": the ref's own `test/db` vitest project, whose config reads the
@@ -33,17 +39,21 @@ export interface Layer3Outcome {
  *   with a small vitest stand-in and runs them in workerd itself;
  * - null: the ref has no database tests.
  */
-export function chooseRunner(root: string, commit: string, wanted: Layer3Mode): "vitest" | "workerd" | null {
+export function chooseRunner(root: string, commit: string, wanted: Layer3Mode): Runner | null {
 	if (wanted === "off") return null;
 	const files = git(root, ["ls-tree", "-r", "--name-only", commit, "--", "test/db"]).split("\n").filter(Boolean);
-	const tests = files.filter((f) => f.endsWith(".test.ts"));
-	if (tests.length === 0) return null;
-	if (wanted === "workerd") return "workerd";
-	const hook =
-		files.includes("test/db/vitest.config.ts") &&
-		git(root, ["grep", "-l", "KILN_MIGRATIONS_DIR", commit, "--", "test"]).trim() !== "";
-	if (wanted === "vitest") return hook ? "vitest" : null;
-	return hook ? "vitest" : "workerd";
+	if (!files.some((f) => /^test\/db\/[^/]+\.test\.ts$/.test(f))) return null;
+	if (wanted === "workerd") return { kind: "workerd" };
+	let hook = false;
+	if (files.includes("test/db/vitest.config.ts")) {
+		try {
+			hook = git(root, ["grep", "-l", "KILN_MIGRATIONS_DIR", commit, "--", "test"]).trim() !== "";
+		} catch {
+			hook = false; // git grep exits 1 when nothing matches
+		}
+	}
+	if (wanted === "vitest") return hook ? { kind: "vitest" } : null;
+	return hook ? { kind: "vitest" } : { kind: "workerd", why: "the ref's db tests cannot read KILN_MIGRATIONS_DIR, so the gate runs them itself" };
 }
 
 /** Runs the ref's `test/db` vitest project in its worktree, with `migrationsDir` as the schema when given. */
@@ -139,37 +149,33 @@ export async function bundleOldTests(worktree: string): Promise<string> {
 	return result.outputFiles[0].text;
 }
 
+/** The workers that run a bundle from `bundleOldTests`, one per schema, each with its own database. */
+export function oldTestWorkers(bundle: string): SandboxWorker[] {
+	return [
+		{ name: "own", script: bundle, d1: { DB: "OWN" } },
+		{ name: "next", script: bundle, d1: { DB: "NEXT" } },
+	];
+}
+
 /**
- * Runs a bundle from `bundleOldTests` twice in workerd: against a database
- * built from the ref's migrations, and against one built from the work
- * tree's. Each run gets its own fresh database.
+ * Runs the old tests twice in workerd (workers from `oldTestWorkers`):
+ * against a database built from the ref's migrations, and against one built
+ * from the ref's plus the work tree's new ones.
  */
 export async function runInWorkerd(
-	bundle: string,
+	sandbox: Sandbox,
 	oldFiles: MigrationFile[],
 	newFiles: MigrationFile[],
 ): Promise<{ own: TestResult[]; next: TestResult[] } | { error: string }> {
-	const sandbox = await Sandbox.start(
-		["OWN", "NEXT"],
-		[
-			{ name: "own", script: bundle, d1: { DB: "OWN" } },
-			{ name: "next", script: bundle, d1: { DB: "NEXT" } },
-		],
-	);
-	try {
-		const own = await sandbox.db("OWN");
-		const ownFail = await applyMigrations(own, oldFiles);
-		if (ownFail) return { error: `the ref's own migrations fail: ${ownFail.file.name}: ${ownFail.error}` };
-		const ownResults = await sandbox.fetchJson<TestResult[]>("own", "/run");
-		const next = await sandbox.db("NEXT");
-		const nextFail = await applyMigrations(next, newFiles);
-		const nextResults: TestResult[] = nextFail
-			? ownResults.map((r) => ({ id: r.id, status: "failed", error: `migrations failed: ${nextFail.error}` }))
-			: await sandbox.fetchJson<TestResult[]>("next", "/run");
-		return { own: ownResults, next: nextResults };
-	} finally {
-		await sandbox.dispose();
-	}
+	const own = await sandbox.db("OWN");
+	const ownFail = await applyMigrations(own, oldFiles);
+	if (ownFail) return { error: `the ref's own migrations fail: ${ownFail.file.name}: ${ownFail.error}` };
+	const next = await sandbox.db("NEXT");
+	const [ownResults, nextFail] = await Promise.all([sandbox.fetchJson<TestResult[]>("own", "/run"), applyMigrations(next, newFiles)]);
+	const nextResults: TestResult[] = nextFail
+		? ownResults.map((r) => ({ id: r.id, status: "failed", error: `migrations failed: ${nextFail.error}` }))
+		: await sandbox.fetchJson<TestResult[]>("next", "/run");
+	return { own: ownResults, next: nextResults };
 }
 
 /**

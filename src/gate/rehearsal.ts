@@ -49,12 +49,16 @@ export async function seed(db: D1Database, schema: SchemaModel): Promise<string[
 					.bind(...values),
 			);
 		}
-		// A failing row (say, a foreign key to nothing) must not take the others with it.
-		for (const s of statements) {
-			try {
-				await s.run();
-			} catch {
-				/* the census shows what went in */
+		try {
+			await db.batch(statements);
+		} catch {
+			// A failing row (say, a foreign key to nothing) must not take the others with it.
+			for (const s of statements) {
+				try {
+					await s.run();
+				} catch {
+					/* the census shows what went in */
+				}
 			}
 		}
 		const n = (await db.prepare(`SELECT count(*) AS n FROM ${q(t.name)}`).first<{ n: number }>())?.n ?? 0;

@@ -1,0 +1,175 @@
+/**
+ * `npm run deploy [-- --dry-run] [--against <ref>]`
+ *
+ * 1. the migration gate against the last deployed commit (refs/kiln/deployed;
+ *    the first deploy has nothing live to break),
+ * 2. `wrangler d1 migrations apply kiln --remote`,
+ * 3. the Workers: codegen, notion, then web (the gateway last, so it never
+ *    routes to a Worker that is not there yet),
+ * 4. record the deployed commit.
+ * Any failure stops everything after it. `--dry-run` runs what needs no
+ * Cloudflare account (the gate, `wrangler deploy --dry-run` bundles) and
+ * prints the rest.
+ */
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { UsageError } from "../src/gate/errors";
+import { runGate } from "../src/gate/gate";
+import { git, repoRoot, resolveCommit } from "../src/gate/git";
+import { formatReport } from "../src/gate/report";
+import { DEPLOYED_REF, lastDeployed, recordDeployed } from "./deploy/record";
+import { runSteps, type Step, sh } from "./deploy/steps";
+
+const WORKERS = [
+	{ name: "codegen", config: "workers/codegen/wrangler.toml" },
+	{ name: "notion", config: "workers/notion/wrangler.toml" },
+	{ name: "web", config: "wrangler.toml" },
+];
+
+async function main(): Promise<number> {
+	let values: { "dry-run"?: boolean; against?: string; outdir?: string; help?: boolean };
+	try {
+		({ values } = parseArgs({
+			options: {
+				"dry-run": { type: "boolean" },
+				against: { type: "string" },
+				outdir: { type: "string" },
+				help: { type: "boolean", short: "h" },
+			},
+		}));
+	} catch (e) {
+		console.error(`deploy: ${(e as Error).message}`);
+		return 2;
+	}
+	if (values.help) {
+		console.log(
+			"usage: npm run deploy [-- --dry-run] [--against <ref>] [--outdir <dir>]\n\n" +
+				`  --dry-run   run the gate and wrangler's dry-run bundles; touch nothing remote\n` +
+				`  --against   gate against this ref instead of ${DEPLOYED_REF}\n` +
+				"  --outdir    where --dry-run writes the bundles (default: a temporary folder)",
+		);
+		return 0;
+	}
+	const dry = values["dry-run"] === true;
+	let root: string;
+	let head: string;
+	let against: string | null;
+	try {
+		root = repoRoot(process.cwd());
+		head = resolveCommit(root, "HEAD");
+		against = values.against ? resolveCommit(root, values.against) : lastDeployed(root);
+	} catch (e) {
+		console.error(`deploy: ${(e as Error).message}`);
+		return 2;
+	}
+	const dirty = git(root, ["status", "--porcelain", "--untracked-files=no"]).trim();
+	if (dirty && !dry) {
+		console.error(
+			"deploy: the work tree has uncommitted changes. Commit them first: the deploy records the commit it deployed, and the record must be true.",
+		);
+		return 2;
+	}
+	const outdir = values.outdir ?? mkdtempSync(path.join(tmpdir(), "kiln-deploy-"));
+	const wrangler = path.join(root, "node_modules", "wrangler", "bin", "wrangler.js");
+	// Dry runs must not phone home either.
+	const env = { WRANGLER_SEND_METRICS: "false", CI: "true" };
+
+	const steps: Step[] = [
+		{
+			name: "gate",
+			plan: against
+				? `every new migration must be safe for the deployed commit ${against.slice(0, 12)}`
+				: `nothing deployed yet (no ${DEPLOYED_REF}): no live code to break, the gate has nothing to judge`,
+			run: async () => {
+				if (!against) {
+					console.log(`  first deploy: no ${DEPLOYED_REF}, so no live code can break.`);
+					return true;
+				}
+				try {
+					const report = await runGate({
+						cwd: root,
+						against: values.against ?? DEPLOYED_REF,
+						log: (l) => console.log(`  gate: ${l}`),
+					});
+					console.log(formatReport(report).replace(/^/gm, "  "));
+					return report.safe;
+				} catch (e) {
+					if (e instanceof UsageError) console.log(`  gate: ${e.message}`);
+					throw e;
+				}
+			},
+		},
+		{
+			name: "migrations",
+			plan: dry
+				? "(dry run: not applied) wrangler d1 migrations apply kiln --remote"
+				: "wrangler d1 migrations apply kiln --remote",
+			run: () => {
+				if (dry) {
+					console.log("  dry run: would run `wrangler d1 migrations apply kiln --remote -c wrangler.toml`");
+					return true;
+				}
+				return sh(process.execPath, [wrangler, "d1", "migrations", "apply", "kiln", "--remote", "-c", "wrangler.toml"], root, env);
+			},
+		},
+		...WORKERS.map(
+			(w): Step => ({
+				name: `worker ${w.name}`,
+				plan: dry
+					? `wrangler deploy -c ${w.config} --dry-run --outdir ${path.join(outdir, w.name)}`
+					: `wrangler deploy -c ${w.config}`,
+				run: () => {
+					if (w.name === "web") {
+						const assets = path.join(root, "dist", "spa");
+						if (dry && !existsSync(assets)) {
+							// The web Worker's assets directory must exist for wrangler to bundle it.
+							console.log("  dry run: dist/spa is missing; created empty (run `npm run build` for the real SPA)");
+							mkdirSync(assets, { recursive: true });
+						} else if (!dry && !sh("npm", ["run", "build"], root)) {
+							return false;
+						}
+					}
+					const args = [wrangler, "deploy", "-c", w.config];
+					if (dry) args.push("--dry-run", "--outdir", path.join(outdir, w.name));
+					return sh(process.execPath, args, root, env);
+				},
+			}),
+		),
+		{
+			name: "record",
+			plan: dry ? `(dry run: not recorded) ${DEPLOYED_REF} = ${head.slice(0, 12)}` : `${DEPLOYED_REF} = ${head.slice(0, 12)}`,
+			run: () => {
+				if (dry) {
+					console.log(`  dry run: would set ${DEPLOYED_REF} to ${head}`);
+					return true;
+				}
+				recordDeployed(root, head);
+				console.log(`  ${DEPLOYED_REF} = ${head} (share it: git push origin ${DEPLOYED_REF})`);
+				return true;
+			},
+		},
+	];
+
+	const title = `kiln deploy${dry ? " --dry-run" : ""}: ${head.slice(0, 12)}${dirty ? " plus uncommitted changes" : ""}`;
+	const ok = await runSteps(title, steps);
+	console.log(
+		ok
+			? dry
+				? "\ndry run complete: the gate passed and every Worker bundles; nothing remote was touched."
+				: `\ndeployed ${head.slice(0, 12)}.`
+			: "",
+	);
+	return ok ? 0 : 1;
+}
+
+main().then(
+	(code) => {
+		process.exitCode = code;
+	},
+	(e) => {
+		console.error(`deploy: ${(e as Error).message}`);
+		process.exitCode = 1;
+	},
+);

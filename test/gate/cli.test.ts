@@ -1,0 +1,119 @@
+// The CLI contract: exit 0 safe, 1 findings, 2 usage errors; clear messages,
+// never a stack trace; --json for machines.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { GateReport } from "../../src/gate/types";
+import { buildCase, parseCase } from "./corpus";
+import { git, runTs, STACK } from "./helpers";
+
+const parent = mkdtempSync(path.join(tmpdir(), "kiln-gate-cli-"));
+afterAll(() => rmSync(parent, { recursive: true, force: true }));
+
+const gate = (cwd: string, ...args: string[]) => runTs("src/gate/cli.ts", args, cwd);
+
+/** A corpus-style repository whose work tree adds `files` on top of the deployed base. */
+function repo(name: string, files: Record<string, string>, commit = false): string {
+	const body = Object.entries(files)
+		.map(([p, text]) => `=== file ${p}\n${text}`)
+		.join("");
+	return buildCase(parseCase(name, "safe", `# about: cli ${name}\n# commit: ${commit ? "yes" : "no"}\n${body}`), parent);
+}
+
+describe.concurrent("npm run gate", () => {
+	it("exits 0 and says SAFE for a safe migration (uncommitted), with --json parseable", async () => {
+		const dir = repo("safe", { "migrations/0002_feed_etag.sql": "ALTER TABLE `feeds` ADD `etag` text;\n" });
+		const text = await gate(dir, "--against", "deployed");
+		expect(text.code, text.stderr).toBe(0);
+		expect(text.stdout).toContain("SAFE");
+		expect(text.stdout).toContain("0002_feed_etag.sql");
+		const json = await gate(dir, "--against", "deployed", "--json", "--layers", "1,2");
+		expect(json.code).toBe(0);
+		const report = JSON.parse(json.stdout) as GateReport;
+		expect(report).toMatchObject({ safe: true, newMigrations: ["0002_feed_etag.sql"], findings: [] });
+		expect(report.layers.map((l) => l.status)).toEqual(["passed", "passed", "skipped", "skipped"]);
+	});
+
+	it("exits 1 with a finding that names rule, file, statement, what breaks and the safe way", async () => {
+		const dir = repo("rename", { "migrations/0002_rename.sql": "ALTER TABLE `notes` RENAME COLUMN `title` TO `headline`;\n" }, true);
+		const r = await gate(dir, "--against", "deployed", "--json", "--layers", "1,2");
+		expect(r.code).toBe(1);
+		const f = (JSON.parse(r.stdout) as GateReport).findings[0];
+		expect(f).toMatchObject({ rule: "declared-column-renamed", migration: "0002_rename.sql", layer: 2 });
+		expect(f.statement?.sql).toContain("RENAME COLUMN");
+		expect(f.breaks).toContain("notes.title");
+		expect(f.safeWay).toMatch(/Expand/);
+		const text = await gate(dir, "--against", "deployed", "--layers", "1,2");
+		expect(text.stdout).toMatch(/\[declared-column-renamed\] layer 2 — 0002_rename\.sql, statement 1/);
+		expect(text.stdout).toMatch(/breaks: .*safe way: /s);
+		expect(text.stdout).toContain("UNSAFE");
+	});
+
+	it("reports a migration that is not valid SQL as a finding with SQLite's error", async () => {
+		const dir = repo("invalid", { "migrations/0002_typo.sql": "ALTER TABLE `feeds` ADD `a` text;\nCREATE TABLE x (id integer,);\n" });
+		const r = await gate(dir, "--against", "deployed", "--json", "--layers", "1,2");
+		expect(r.code).toBe(1);
+		const f = (JSON.parse(r.stdout) as GateReport).findings[0];
+		expect(f.rule).toBe("migration-fails");
+		expect(f.statement?.index).toBe(2);
+		expect(f.message).toMatch(/syntax error/);
+		expect(r.stderr).not.toMatch(STACK);
+	});
+
+	it("reports a migration without a number, and a gap in the numbers", async () => {
+		const dir = repo("numbers", {
+			"migrations/feed_etag.sql": "ALTER TABLE `feeds` ADD `etag` text;\n",
+			"migrations/0003_index.sql": "CREATE INDEX `feeds_url` ON `feeds` (`url`);\n",
+		});
+		const r = await gate(dir, "--against", "deployed", "--json", "--layers", "1");
+		expect(r.code).toBe(1);
+		const found = (JSON.parse(r.stdout) as GateReport).findings.map((f) => [f.rule, f.migration]);
+		expect(found).toContainEqual(["migration-name", "feed_etag.sql"]);
+		expect(found).toContainEqual(["migration-number-gap", "0003_index.sql"]);
+	});
+
+	it("exits 2 with a clear message for an unknown ref", async () => {
+		const dir = repo("unknown-ref", {});
+		const r = await gate(dir, "--against", "no-such-release");
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain('unknown git ref "no-such-release"');
+		expect(r.stderr).not.toMatch(STACK);
+		expect(r.stdout).toBe("");
+	});
+
+	it("exits 2 for a ref that has no migrations folder", async () => {
+		const dir = path.join(parent, "no-migrations");
+		mkdirSync(dir);
+		git(dir, "init", "-q");
+		writeFileSync(path.join(dir, "README.md"), "before the database\n");
+		git(dir, "add", "-A");
+		git(dir, "commit", "-q", "-m", "first");
+		mkdirSync(path.join(dir, "migrations"));
+		writeFileSync(path.join(dir, "migrations", "0000_init.sql"), "CREATE TABLE t (id integer);\n");
+		const r = await gate(dir, "--against", "HEAD");
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain('"HEAD" has no migrations/ folder');
+		expect(r.stderr).not.toMatch(STACK);
+	});
+
+	it("exits 2 outside a git repository, without --against, and for bad options", async () => {
+		const outside = mkdtempSync(path.join(tmpdir(), "kiln-gate-nogit-"));
+		try {
+			const r = await gate(outside, "--against", "HEAD");
+			expect(r.code).toBe(2);
+			expect(r.stderr).toContain("not inside a git repository");
+			expect(r.stderr).not.toMatch(STACK);
+		} finally {
+			rmSync(outside, { recursive: true, force: true });
+		}
+		const dir = repo("args", {});
+		const bad = [[], ["--against"], ["--against", "deployed", "--layers", "5"], ["--against", "deployed", "--bogus"]];
+		const runs = await Promise.all(bad.map((args) => gate(dir, ...args)));
+		runs.forEach((r, i) => {
+			expect(r.code, bad[i].join(" ")).toBe(2);
+			expect(r.stderr).toContain("usage: npm run gate");
+			expect(r.stderr).not.toMatch(STACK);
+		});
+	});
+});

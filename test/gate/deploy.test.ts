@@ -1,0 +1,55 @@
+// `npm run deploy -- --dry-run` on throwaway clones of Kiln. Nothing here
+// contacts Cloudflare: dry runs only bundle, and the one non-dry run stops
+// before any step (uncommitted changes).
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { cloneKiln, git, runTs, STACK } from "./helpers";
+
+const parent = mkdtempSync(path.join(tmpdir(), "kiln-gate-deploy-"));
+afterAll(() => rmSync(parent, { recursive: true, force: true }));
+
+const deploy = (cwd: string, ...args: string[]) => runTs("scripts/deploy.ts", args, cwd);
+const UNSAFE = "ALTER TABLE `versions` RENAME COLUMN `prompt` TO `prompt_text`;\n";
+
+describe.concurrent("npm run deploy -- --dry-run", () => {
+	it("on a clean checkout: gates, bundles every Worker, prints the plan, exits 0", async () => {
+		const dir = cloneKiln(parent, "clean");
+		git(dir, "update-ref", "refs/kiln/deployed", "HEAD");
+		const out = path.join(parent, "clean-out");
+		const r = await deploy(dir, "--dry-run", "--outdir", out);
+		expect(r.code, r.stdout + r.stderr).toBe(0);
+		expect(r.stdout).toMatch(/plan:\n {2}1\. gate: .*\n {2}2\. migrations: .*\n {2}3\. worker codegen: .*\n {2}4\. worker notion: .*\n {2}5\. worker web: .*\n {2}6\. record: /);
+		expect(r.stdout).toContain("SAFE");
+		expect(r.stdout).toContain("would run `wrangler d1 migrations apply kiln --remote");
+		for (const w of ["codegen", "notion", "web"]) expect(existsSync(path.join(out, w)), w).toBe(true);
+		expect(r.stdout).toContain("dry run complete");
+		// A dry run records nothing.
+		expect(git(dir, "rev-parse", "refs/kiln/deployed").trim()).toBe(git(dir, "rev-parse", "HEAD").trim());
+	});
+
+	it("with an unsafe migration: stops at the gate, exits non-zero, runs nothing after it", async () => {
+		const dir = cloneKiln(parent, "unsafe");
+		git(dir, "update-ref", "refs/kiln/deployed", "HEAD");
+		writeFileSync(path.join(dir, "migrations", "0001_rename_prompt.sql"), UNSAFE);
+		const out = path.join(parent, "unsafe-out");
+		const r = await deploy(dir, "--dry-run", "--outdir", out);
+		expect(r.code).toBe(1);
+		expect(r.stdout).toContain("[declared-column-renamed]");
+		expect(r.stdout).toContain("✗ gate failed: the deploy stopped here. Not run: migrations, worker codegen, worker notion, worker web, record.");
+		expect(r.stdout).not.toContain("▶ [2/6]");
+		expect(r.stdout).not.toContain("$ ");
+		expect(existsSync(out)).toBe(false);
+		expect(r.stderr).not.toMatch(STACK);
+	});
+
+	it("a real deploy refuses uncommitted changes before any step", async () => {
+		const dir = cloneKiln(parent, "dirty");
+		writeFileSync(path.join(dir, "migrations", "0000_init.sql"), "-- edited\n");
+		const r = await deploy(dir);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain("uncommitted changes");
+		expect(r.stdout).not.toContain("▶");
+	});
+});
