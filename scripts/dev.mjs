@@ -17,7 +17,7 @@
  * KILN_STATE_DIR moves the local state (default .wrangler/state).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -44,6 +44,12 @@ function mergedSettings() {
 	for (const key of known) {
 		if (process.env[key] !== undefined) settings[key] = process.env[key];
 	}
+	// A local project-origin pattern without a port means this dev server's port:
+	// PROJECT_ORIGIN=http://*.kiln.localhost (with Kiln opened at http://kiln.localhost:8787)
+	// gives apps origins on the same site as Kiln, as in production.
+	if (/^http:\/\/\*\.[a-z0-9.-]*localhost\/?$/i.test(settings.PROJECT_ORIGIN ?? "")) {
+		settings.PROJECT_ORIGIN = `${settings.PROJECT_ORIGIN.replace(/\/$/, "")}:${port}`;
+	}
 	// An empty setting means "not set": leave it out so the Workers see undefined.
 	return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== ""));
 }
@@ -56,6 +62,40 @@ function writeEnvFile(settings) {
 		.join("\n");
 	writeFileSync(file, `${body}\n`, { mode: 0o600 });
 	return file;
+}
+
+/**
+ * Deletes fingerprinted files that the current index.html no longer references,
+ * once they are a minute old (a page loaded just before a rebuild may still ask
+ * for them).
+ */
+function pruneAssets() {
+	const dir = path.join(root, "dist/spa/assets");
+	if (!existsSync(dir)) return;
+	let entry;
+	try {
+		entry = readFileSync(path.join(root, "dist/spa/index.html"), "utf8");
+	} catch {
+		return;
+	}
+	// What index.html references, and what those files reference in turn (lazy chunks, fonts...).
+	const names = readdirSync(dir);
+	const live = new Set();
+	const queue = [entry];
+	while (queue.length) {
+		const text = queue.pop();
+		for (const name of names) {
+			if (live.has(name) || !text.includes(name)) continue;
+			live.add(name);
+			if (/\.(js|css)$/.test(name)) queue.push(readFileSync(path.join(dir, name), "utf8"));
+		}
+	}
+	for (const name of names) {
+		const file = path.join(dir, name);
+		try {
+			if (!live.has(name) && Date.now() - statSync(file).mtimeMs > 60_000) rmSync(file);
+		} catch {}
+	}
 }
 
 /**
@@ -104,8 +144,11 @@ async function buildSpa(watch) {
 		configFile: path.join(root, "src/spa/vite.config.ts"),
 		logLevel: "warn",
 		clearScreen: false,
-		...(watch ? { build: { watch: {} } } : {}),
+		// Never empty dist/spa while wrangler serves it (or another dev server
+		// does): new files are written beside the old, then the old are pruned.
+		build: { emptyOutDir: false, ...(watch ? { watch: {} } : {}) },
 	});
+	pruneAssets();
 	if (!watch || !("on" in result)) {
 		console.log(`kiln: built the SPA in ${Date.now() - started} ms`);
 		return async () => {};
@@ -117,6 +160,7 @@ async function buildSpa(watch) {
 			if (e.code === "BUNDLE_START") t0 = Date.now();
 			if (e.code === "BUNDLE_END") e.result?.close?.();
 			if (e.code === "END") {
+				pruneAssets();
 				console.log(
 					`kiln: ${first ? "built" : "rebuilt"} the SPA in ${Date.now() - t0} ms${first ? " (rebuilds on change)" : ""}`,
 				);
