@@ -32,7 +32,7 @@ describe("POST /api/generate refuses", () => {
 	it("a body that is not JSON", async () => {
 		await refused(gen("{prompt: BADINPUT"), 400, "invalid_json");
 		await refused(gen(""), 400, "invalid_json");
-		await refused(() => call("/api/generate", { method: "POST", body: new Uint8Array([0xff, 0xfe, 0x7b]) }), 400, "invalid_json");
+		await refused(() => call("/api/generate", { method: "POST", headers: { "content-type": "application/json" }, body: new Uint8Array([0xff, 0xfe, 0x7b]) }), 400, "invalid_json");
 	});
 
 	it("a body over 1 MiB, by Content-Length and while reading", async () => {
@@ -46,7 +46,18 @@ describe("POST /api/generate refuses", () => {
 					c.close();
 				},
 			});
-		await refused(() => call("/api/generate", { method: "POST", body: stream() }), 413, "body_too_large");
+		await refused(() => call("/api/generate", { method: "POST", headers: { "content-type": "application/json" }, body: stream() }), 413, "body_too_large");
+	});
+
+	it("a body not sent as application/json (a cross-site form could send text/plain unasked)", async () => {
+		for (const type of [null, "text/plain", "application/x-www-form-urlencoded", "multipart/form-data", "application/jsonp"]) {
+			const headers: Record<string, string> = type ? { "content-type": type } : {};
+			await refused(() => call("/api/generate", { method: "POST", headers, body: JSON.stringify({ prompt: "BADINPUT" }) }), 415, "unsupported_media_type");
+		}
+		await refused(() => call(`/api/projects/${project}/remix`, { method: "POST", headers: { "content-type": "text/plain" }, body: "{}" }), 415, "unsupported_media_type");
+		// Parameters are fine.
+		const ok = await call("/api/generate", { method: "POST", headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({}) });
+		await expectError(ok, 400, "invalid_request");
 	});
 
 	it("a missing, empty or whitespace prompt", async () => {
@@ -125,7 +136,8 @@ describe("GET /p/... refuses", () => {
 
 describe("POST /api/projects/:project/remix refuses", () => {
 	it("bad bodies, unknown projects and versions", async () => {
-		const remix = (body: string, id = project) => () => call(`/api/projects/${id}/remix`, { method: "POST", body });
+		const remix = (body: string, id = project) => () =>
+			call(`/api/projects/${id}/remix`, { method: "POST", headers: { "content-type": "application/json" }, body });
 		await refused(remix("{nope"), 400, "invalid_json");
 		await refused(remix(JSON.stringify({ fromVersion: 0 })), 400, "invalid_request");
 		await refused(remix(JSON.stringify({ fromVersion: "1" })), 400, "invalid_request");

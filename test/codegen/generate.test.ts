@@ -95,7 +95,7 @@ describe("a prompt becomes a versioned app (must-hold 1)", () => {
 
 	it("remixes the latest version when no body is sent, and needs no token", async () => {
 		const { project } = await newProject("remix me");
-		const res = await call(`/api/projects/${project}/remix`, { method: "POST" });
+		const res = await call(`/api/projects/${project}/remix`, { method: "POST", headers: { "content-type": "application/json" } });
 		expect(res.status).toBe(201);
 		expect((await res.json<{ remixedFrom: unknown }>()).remixedFrom).toEqual({ project, version: 1 });
 	});
@@ -168,14 +168,15 @@ describe("starter prompts (must-hold 6)", () => {
 
 	it("work with no model configured at all, while other prompts say what to set", async () => {
 		const none = { LLM_BASE_URL: undefined, LLM_MODEL: undefined, LLM_API_KEY: undefined, LLM_PROVIDER: undefined };
-		const ok = await callWithEnv(none, "/api/generate", { method: "POST", body: JSON.stringify({ prompt: STARTERS[0].prompt }) });
+		const json = { "content-type": "application/json" };
+		const ok = await callWithEnv(none, "/api/generate", { method: "POST", headers: json, body: JSON.stringify({ prompt: STARTERS[0].prompt }) });
 		expect(ok.status).toBe(200);
 		const events = summarize(await (async () => { const out = []; for await (const e of sseEvents(ok)) out.push(e); return out; })());
 		expect(events.version).toBe(1);
 
 		const before = await rowCounts();
 		const err = await expectError(
-			await callWithEnv(none, "/api/generate", { method: "POST", body: JSON.stringify({ prompt: "a weather app" }) }),
+			await callWithEnv(none, "/api/generate", { method: "POST", headers: json, body: JSON.stringify({ prompt: "a weather app" }) }),
 			503,
 			"no_provider",
 		);

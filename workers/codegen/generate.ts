@@ -22,7 +22,7 @@ import { findStarter } from "./starters";
  */
 export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> {
 	const startedAt = Date.now();
-	const req = parseRequest(await readJson(c.req.raw));
+	const req = parseRequest(await readJson(c.req.raw, { requireJsonType: true }));
 	const db = c.get("db");
 	// The rate limit and the project lookup are independent: wait for both at once
 	// (every millisecond here is added to the time to first delta).

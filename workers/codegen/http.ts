@@ -2,15 +2,21 @@ import { MAX_BODY_BYTES } from "../../src/shared/api";
 import { HttpError } from "../../src/http/errors";
 
 /**
- * Reads a request body as JSON, refusing more than `maxBytes` (by
+ * Reads a request body as JSON (with `requireJsonType`, only when sent as
+ * `Content-Type: application/json`), refusing more than `maxBytes` (by
  * Content-Length when given, and while reading in any case) and anything that
  * is not JSON. An empty body is `undefined` when `allowEmpty`.
  */
 export async function readJson(
 	request: Request,
-	opts: { maxBytes?: number; allowEmpty?: boolean; tooLarge?: { code: string; message: string } } = {},
+	opts: { maxBytes?: number; allowEmpty?: boolean; requireJsonType?: boolean; tooLarge?: { code: string; message: string } } = {},
 ): Promise<unknown> {
 	const max = opts.maxBytes ?? MAX_BODY_BYTES;
+	// A cross-site form or a no-cors fetch can POST text/plain without asking; requiring
+	// application/json makes browsers ask first (a CORS preflight, which Kiln's API refuses).
+	if (opts.requireJsonType && !/^application\/json\s*(;|$)/i.test(request.headers.get("content-type") ?? "")) {
+		throw new HttpError(415, "unsupported_media_type", "Send the body as JSON, with Content-Type: application/json.");
+	}
 	const tooLarge = () =>
 		new HttpError(413, opts.tooLarge?.code ?? "body_too_large", opts.tooLarge?.message ?? `A request body is at most ${max} bytes.`);
 	const declared = request.headers.get("content-length");

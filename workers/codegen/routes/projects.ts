@@ -46,7 +46,7 @@ export const projectsRoutes = new Hono<CodegenEnv>()
 	/** Remix: copies a version (the latest by default) into a new project that records where it came from. Anyone may remix. */
 	.post("/:project/remix", async (c) => {
 		const id = parseProjectId(c.req.param("project"));
-		const raw = await readJson(c.req.raw, { allowEmpty: true });
+		const raw = await readJson(c.req.raw, { allowEmpty: true, requireJsonType: true });
 		const parsed = remixRequest.safeParse(raw ?? {});
 		if (!parsed.success) throw new HttpError(400, "invalid_request", parsed.error.issues[0]?.message ?? "Invalid request.");
 		await rateLimit(c.env.GENERATE_LIMITER, clientKey(c.req.raw), "new projects");
