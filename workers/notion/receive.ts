@@ -22,7 +22,9 @@ export async function recordAndQueue(c: Context<NotionEnv>, event: NewEvent): Pr
 		const existing = await getEvent(db, event.id);
 		return c.json({ ok: true, event: event.id, duplicate: true, status: existing?.status ?? "pending" }, 200);
 	}
-	await enqueue(c.env, [event.id]);
+	// Queued after the answer: the event is safe in D1 already, and if the send
+	// is lost the cron sweep queues pending events again.
+	c.executionCtx.waitUntil(enqueue(c.env, [event.id]));
 	return c.json({ ok: true, event: event.id, status: "queued" }, 202);
 }
 

@@ -84,11 +84,13 @@ export class NotionApi {
 		let rateLimited = 0;
 		let serverErrors = 0;
 		for (;;) {
-			await this.limiter.acquire();
+			const release = once(await this.limiter.acquire());
 			this.requests++;
 			try {
 				return await fn(this.client);
 			} catch (err) {
+				// The request is over: give its unit back before any wait below.
+				await release();
 				if (isTimeout(err)) throw new NotionTimeoutError();
 				if (!isHTTPResponseError(err) || opts.retry === false) throw err;
 				if (err.status === 429) {
@@ -102,6 +104,8 @@ export class NotionApi {
 					}
 				}
 				throw err;
+			} finally {
+				await release();
 			}
 		}
 	}
@@ -225,3 +229,8 @@ export function describeError(err: unknown): string {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+	let done: Promise<void> | null = null;
+	return () => (done ??= fn());
+}

@@ -1,38 +1,52 @@
 /**
  * Notion allows an integration about three requests a second. The budget is
  * the integration's, not an isolate's: Workers run many isolates at once, so
- * the schedule lives in one Durable Object per integration token, and every
+ * the budget lives in one Durable Object per integration token, and every
  * Notion request (a first try or a retry, from the queue consumer, the sweep
- * or anywhere else) first asks it for a send time.
+ * or anywhere else) holds a unit of it while it runs.
+ *
+ * The rule: at most three units are out at any time, and a unit comes back
+ * one second after its request has finished. A request arrives at Notion
+ * between the moment it was sent and the moment its answer came back, so any
+ * four arrivals within one second would need four units out at once: Notion
+ * never sees more than three requests in any second, whatever the network's
+ * delays. The price is throughput: about 3 / (1 s + latency) a second.
  */
 import { DurableObject } from "cloudflare:workers";
 import { sha256Hex } from "../../../src/shared/hash";
 
-/** At most PER_WINDOW sends in any WINDOW_MS... */
 export const PER_WINDOW = 3;
 export const WINDOW_MS = 1000;
-/** ...with this much slack, so that jitter between our clock and Notion's arrival times can't squeeze a fourth in. */
-export const MARGIN_MS = 75;
+/** Slack for clock granularity between us and the one measuring. */
+export const MARGIN_MS = 25;
+/** A unit whose holder never says it finished comes back after this long (longer than any request may take). */
+export const LEASE_MS = 60_000;
 
 /**
- * A sliding-window schedule of send times: the n-th send is no earlier than
- * the (n-3)-th plus a window, and no earlier than a pause Notion asked for.
- * Sends come out in order, so any window of WINDOW_MS + MARGIN_MS holds at most
- * PER_WINDOW of them; a burst of three goes out at once.
+ * The budget, on an explicit clock (so it can be tested without waiting).
+ * `tryAcquire` either hands out a ticket or says when to try again (null: when
+ * a unit is released).
  */
-export class SendSchedule {
-	private granted: number[] = [];
+export class Budget {
+	private units: { ticket: number; freeAt: number }[] = [];
 	private pausedUntil = 0;
+	private nextTicket = 1;
 
-	/** Reserves the next send; returns how many ms the caller must wait before sending. */
-	reserve(now: number): number {
-		let at = Math.max(now, this.pausedUntil);
-		if (this.granted.length >= PER_WINDOW) {
-			at = Math.max(at, this.granted[this.granted.length - PER_WINDOW] + WINDOW_MS + MARGIN_MS);
+	tryAcquire(now: number): { ticket: number } | { retryAt: number } {
+		this.units = this.units.filter((u) => u.freeAt > now);
+		if (now < this.pausedUntil) return { retryAt: this.pausedUntil };
+		if (this.units.length < PER_WINDOW) {
+			const ticket = this.nextTicket++;
+			this.units.push({ ticket, freeAt: now + LEASE_MS });
+			return { ticket };
 		}
-		this.granted.push(at);
-		if (this.granted.length > PER_WINDOW) this.granted.shift();
-		return at - now;
+		return { retryAt: Math.min(...this.units.map((u) => u.freeAt)) };
+	}
+
+	/** The request with this ticket has finished (answered, failed or timed out). */
+	release(ticket: number, now: number): void {
+		const unit = this.units.find((u) => u.ticket === ticket);
+		if (unit) unit.freeAt = now + WINDOW_MS + MARGIN_MS;
 	}
 
 	/** Notion answered 429: nobody sends for `ms`. */
@@ -41,36 +55,82 @@ export class SendSchedule {
 	}
 }
 
-/** The rate limiter: one instance per integration (named by a hash of its token). */
-export class NotionRateLimiter extends DurableObject {
-	private schedule = new SendSchedule();
+/**
+ * Waits for budget, first come first served: callers queue on a promise
+ * chain; the head of the queue sleeps until a unit is due back or one is
+ * released, whichever comes first.
+ */
+export class BudgetGate {
+	private budget = new Budget();
+	private queue: Promise<unknown> = Promise.resolve();
+	private wake: (() => void) | null = null;
 
-	reserve(): number {
-		return this.schedule.reserve(Date.now());
+	acquire(): Promise<number> {
+		const turn = this.queue.then(() => this.take());
+		this.queue = turn.catch(() => {});
+		return turn;
+	}
+
+	private async take(): Promise<number> {
+		for (;;) {
+			const r = this.budget.tryAcquire(Date.now());
+			if ("ticket" in r) return r.ticket;
+			await new Promise<void>((resolve) => {
+				const timer = setTimeout(resolve, Math.max(1, r.retryAt - Date.now()));
+				this.wake = () => {
+					clearTimeout(timer);
+					resolve();
+				};
+			});
+			this.wake = null;
+		}
+	}
+
+	release(ticket: number): void {
+		this.budget.release(ticket, Date.now());
+		this.wake?.();
 	}
 
 	pause(ms: number): void {
-		this.schedule.pause(Date.now(), ms);
+		this.budget.pause(Date.now(), ms);
+	}
+}
+
+/** The rate limiter: one instance per integration (named by a hash of its token). */
+export class NotionRateLimiter extends DurableObject {
+	private gate = new BudgetGate();
+
+	/** Resolves with a ticket once the caller may send one request. */
+	acquire(): Promise<number> {
+		return this.gate.acquire();
+	}
+
+	release(ticket: number): void {
+		this.gate.release(ticket);
+	}
+
+	pause(ms: number): void {
+		this.gate.pause(ms);
 	}
 }
 
 /** What the Notion client needs from a limiter. */
 export interface Limiter {
-	/** Resolves when the caller may send one request. */
-	acquire(): Promise<void>;
+	/** Resolves when the caller may send one request, with the function to call once it has finished. */
+	acquire(): Promise<() => Promise<void>>;
 	/** Tells every sender to hold off for `ms` (a 429's Retry-After). */
 	pause(ms: number): Promise<void>;
 }
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** The Durable Object limiter for a token. */
 export async function durableLimiter(ns: DurableObjectNamespace<NotionRateLimiter>, token: string): Promise<Limiter> {
 	const stub = ns.get(ns.idFromName(`notion:${await sha256Hex(token)}`));
 	return {
 		async acquire() {
-			const wait = await stub.reserve();
-			if (wait > 0) await sleep(wait);
+			const ticket = await stub.acquire();
+			return async () => {
+				await stub.release(ticket);
+			};
 		},
 		async pause(ms) {
 			await stub.pause(ms);
@@ -78,7 +138,7 @@ export async function durableLimiter(ns: DurableObjectNamespace<NotionRateLimite
 	};
 }
 
-const local = new SendSchedule();
+const local = new BudgetGate();
 
 /**
  * An in-isolate limiter, for a Worker deployed without the Durable Object
@@ -86,10 +146,10 @@ const local = new SendSchedule();
  */
 export const isolateLimiter: Limiter = {
 	async acquire() {
-		const wait = local.reserve(Date.now());
-		if (wait > 0) await sleep(wait);
+		const ticket = await local.acquire();
+		return async () => local.release(ticket);
 	},
 	async pause(ms) {
-		local.pause(Date.now(), ms);
+		local.pause(ms);
 	},
 };
