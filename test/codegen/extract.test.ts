@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { extractHtml, titleOf, withDataClient } from "../../workers/codegen/llm/extract";
 import { buildMessages, SYSTEM_PROMPT } from "../../workers/codegen/llm/prompt";
+import { classify } from "../../workers/codegen/llm/stream";
 import { llmConfig } from "../../workers/codegen/settings";
 
 const DOC = "<!DOCTYPE html>\n<html><head><title>T</title></head><body>x</body></html>";
@@ -73,5 +74,13 @@ describe("provider settings", () => {
 		expect(none).toMatchObject({ configured: false });
 		if (!none.configured) expect(none.message).toMatch(/LLM_BASE_URL.*LLM_MODEL.*LLM_API_KEY/);
 		expect(llmConfig(env({ LLM_PROVIDER: "gpt" }))).toMatchObject({ configured: false, settings: ["LLM_PROVIDER"] });
+	});
+});
+
+describe("classify", () => {
+	it("names what to set when the Workers AI binding is only a local stub", () => {
+		const c = classify(new Error("Binding AI needs to be run remotely"), false);
+		expect(c.code).toBe("no_provider");
+		expect(c.message).toMatch(/LLM_BASE_URL and LLM_MODEL/);
 	});
 });

@@ -97,6 +97,13 @@ export async function streamAnswer(opts: {
 
 /** An upstream failure as a stable code and a message that names what to check. */
 export function classify(err: unknown, receivedText: boolean): { code: string; message: string } {
+	// `wrangler dev --local` gives the AI binding as a stub that throws this.
+	if (err instanceof Error && /needs to be run remotely/i.test(err.message)) {
+		return {
+			code: "no_provider",
+			message: "Workers AI runs only once deployed (it has no local simulator). Locally, set LLM_BASE_URL and LLM_MODEL (and LLM_API_KEY).",
+		};
+	}
 	const call = findApiCallError(err);
 	// A 2xx status means the answer had begun: the failure came while reading its body.
 	const status = call?.statusCode !== undefined && call.statusCode >= 300 ? call.statusCode : undefined;
