@@ -3,7 +3,7 @@ import { useRef } from "react";
 import type { Config } from "../lib/api";
 import type { Generation } from "../lib/use-generation";
 import { Header } from "./Header";
-import { GenerationNotice } from "./Notice";
+import { GenerationNotice, SettingNames } from "./Notice";
 import { PromptForm, type PromptFormHandle } from "./PromptForm";
 import { StarterChips } from "./StarterChips";
 
@@ -61,7 +61,9 @@ export function Home({
 						<div className="notice notice-info" role="note" data-kind="no-model-config">
 							<div className="notice-text">
 								<h2 className="notice-title">No language model configured yet</h2>
-								<p className="notice-body">{llm.message}</p>
+								<p className="notice-body">
+									<SettingNames text={llm.message} />
+								</p>
 								<p className="notice-body notice-muted">The starter prompts below work without one.</p>
 							</div>
 						</div>

@@ -55,12 +55,12 @@ export function GenerationNotice({
 				<AlertIcon />
 				<div className="notice-text">
 					<h2 className="notice-title">No language model is configured</h2>
-					<p className="notice-body">{error.message}</p>
 					<p className="notice-body">
-						Set <code>LLM_BASE_URL</code>, <code>LLM_MODEL</code> and <code>LLM_API_KEY</code> (any OpenAI-compatible
-						API, or <code>LLM_PROVIDER=anthropic</code>) in <code>.dev.vars</code> or the environment, then restart{" "}
-						<code>npm run dev</code>. Deployed, Workers AI needs no key. The starter prompts below still work without a
-						model.
+						<SettingNames text={error.message} />
+					</p>
+					<p className="notice-body notice-muted">
+						Set them in <code>.dev.vars</code> or the environment and restart <code>npm run dev</code>. The starter
+						prompts work without a model.
 					</p>
 				</div>
 				<NoticeActions onDismiss={onDismiss} />
@@ -119,5 +119,22 @@ function NoticeActions({
 				<CloseIcon />
 			</button>
 		</div>
+	);
+}
+
+/** The API's message with setting names (LLM_BASE_URL...) set as code. */
+export function SettingNames({ text }: { text: string }) {
+	const parts = text.split(/\b([A-Z][A-Z0-9]*_[A-Z0-9_]+(?:=[\w.:/-]+)?)\b/);
+	return (
+		<>
+			{parts.map((part, i) =>
+				i % 2 ? (
+					// biome-ignore lint/suspicious/noArrayIndexKey: static split of one message
+					<code key={i}>{part}</code>
+				) : (
+					part
+				),
+			)}
+		</>
 	);
 }
