@@ -37,7 +37,10 @@ const dev = await startDev({
 
 const uuid = () => crypto.randomUUID();
 const title = (t: string) => ({ type: "title", title: [{ type: "text", text: { content: t }, plain_text: t }] });
-const text = (t: string) => ({ type: "rich_text", rich_text: t ? [{ type: "text", text: { content: t }, plain_text: t }] : [] });
+const text = (t: string) => ({
+	type: "rich_text",
+	rich_text: t ? [{ type: "text", text: { content: t }, plain_text: t }] : [],
+});
 const url = (u: string | null) => ({ type: "url", url: u });
 
 function automationBody(id: string, properties: Record<string, unknown> = {}, parent?: unknown) {
@@ -108,7 +111,9 @@ async function measured(send: () => Promise<string>): Promise<number> {
 
 try {
 	// ------------------------------------------------------------------ 1. acknowledgement latency
-	console.log(`\n1. Acknowledgement latency, ${CONCURRENCY} concurrent deliveries × ${ROUNDS} rounds (first round is warm-up, not counted)`);
+	console.log(
+		`\n1. Acknowledgement latency, ${CONCURRENCY} concurrent deliveries × ${ROUNDS} rounds (first round is warm-up, not counted)`,
+	);
 	const autoSamples: number[] = [];
 	const hookSamples: number[] = [];
 	const floorSamples: number[] = [];
@@ -119,13 +124,21 @@ try {
 		const autos = await Promise.all(
 			Array.from({ length: CONCURRENCY }, () => {
 				const id = uuid();
-				return postAutomation("/property/injections", automationBody(id, { Name: title(id), JSON: text(JSON.stringify({ Name: id })) }));
+				return postAutomation(
+					"/property/injections",
+					automationBody(id, { Name: title(id), JSON: text(JSON.stringify({ Name: id })) }),
+				);
 			}),
 		);
 		// Integration events no automation handles (recorded, then ignored without a Notion call).
 		const hooks = await Promise.all(
 			Array.from({ length: CONCURRENCY }, () =>
-				postEvent({ id: uuid(), type: "page.locked", entity: { id: uuid(), type: "page" }, authors: [{ id: uuid(), type: "person" }] }),
+				postEvent({
+					id: uuid(),
+					type: "page.locked",
+					entity: { id: uuid(), type: "page" },
+					authors: [{ id: uuid(), type: "person" }],
+				}),
 			),
 		);
 		// The floor of this machine and stack: a GET that does one D1 read through the same gateway.
@@ -142,7 +155,9 @@ try {
 			// wrangler dev reloads when a file in the checkout changes and answers
 			// "Your worker restarted mid-request": that round measured a restart.
 			if (++restarts > 5) throw new Error(`unexpected statuses: ${bad.map((b) => b.status).join(",")}`);
-			console.log(`  round ${round}: ${bad.length} requests failed (statuses ${[...new Set(bad.map((b) => b.status))]}); repeating it`);
+			console.log(
+				`  round ${round}: ${bad.length} requests failed (statuses ${[...new Set(bad.map((b) => b.status))]}); repeating it`,
+			);
 			round--;
 			continue;
 		}
@@ -155,15 +170,30 @@ try {
 	report("POST /notion/property/injections (202)", autoSamples);
 	report("POST /notion/webhooks, signed (202)", hookSamples);
 	report("GET /notion/healthz (floor: one D1 read)", floorSamples);
-	const med = (xs: number[]) => pct([...xs].sort((a, b) => a - b), 50);
-	const p99 = (xs: number[]) => pct([...xs].sort((a, b) => a - b), 99);
+	const med = (xs: number[]) =>
+		pct(
+			[...xs].sort((a, b) => a - b),
+			50,
+		);
+	const p99 = (xs: number[]) =>
+		pct(
+			[...xs].sort((a, b) => a - b),
+			99,
+		);
 	console.log(
 		`ratio to the floor, same run: automation median ×${(med(autoSamples) / med(floorSamples)).toFixed(2)}, p99 ×${(p99(autoSamples) / p99(floorSamples)).toFixed(2)}; webhooks median ×${(med(hookSamples) / med(floorSamples)).toFixed(2)}, p99 ×${(p99(hookSamples) / p99(floorSamples)).toFixed(2)}`,
 	);
-	console.log(`load average while measuring: ${(await import("node:os")).loadavg().map((l) => l.toFixed(1)).join(" ")} on ${(await import("node:os")).cpus().length} CPUs`);
+	console.log(
+		`load average while measuring: ${(await import("node:os"))
+			.loadavg()
+			.map((l) => l.toFixed(1))
+			.join(" ")} on ${(await import("node:os")).cpus().length} CPUs`,
+	);
 
 	// ------------------------------------------------------------------ 2. Notion requests per event
-	console.log("\n2. Notion requests per event (fake Notion's recorded calls), first run / repeat run, next to the minimum");
+	console.log(
+		"\n2. Notion requests per event (fake Notion's recorded calls), first run / repeat run, next to the minimum",
+	);
 	const rows: [string, number, string, number, string][] = [];
 	const auto = (path: string, body: unknown) => async () => (await postAutomation(path, body)).event;
 	const event = (ev: { id: string }) => async () => {
@@ -180,7 +210,11 @@ try {
 		await seed({
 			databases: [{ id: db, data_sources: [{ id: ds, name: "Links" }] }],
 			dataSources: [{ id: ds, database_id: db }],
-			pages: ids.map((id, i) => ({ id, parent, properties: { Name: title(`r${i}`), URL: url(i < 8 ? `${s[i % s.length]}/` : null) } })),
+			pages: ids.map((id, i) => ({
+				id,
+				parent,
+				properties: { Name: title(`r${i}`), URL: url(i < 8 ? `${s[i % s.length]}/` : null) },
+			})),
 		});
 		const first = await measured(auto("/example/database/pages", automationBody(ids[0], {}, parent)));
 		const repeat = await measured(auto("/example/database/pages", automationBody(ids[0], {}, parent)));
@@ -197,8 +231,16 @@ try {
 		const id = uuid();
 		const kids = [uuid(), uuid(), uuid()];
 		await seed({
-			pages: [{ id, properties: { title: title("Parent") } }, ...kids.map((k, i) => ({ id: k, properties: { title: title(`Child ${i}`) } }))],
-			blocks: kids.map((k, i) => ({ id: k, parent: { type: "page_id", page_id: id }, type: "child_page", child_page: { title: `Child ${i}` } })),
+			pages: [
+				{ id, properties: { title: title("Parent") } },
+				...kids.map((k, i) => ({ id: k, properties: { title: title(`Child ${i}`) } })),
+			],
+			blocks: kids.map((k, i) => ({
+				id: k,
+				parent: { type: "page_id", page_id: id },
+				type: "child_page",
+				child_page: { title: `Child ${i}` },
+			})),
 		});
 		const first = await measured(auto("/example/child_pages", automationBody(id)));
 		const repeat = await measured(auto("/example/child_pages", automationBody(id)));
@@ -217,7 +259,9 @@ try {
 	{
 		const id = uuid();
 		await seed({ pages: [{ id, properties: { Name: title("Widget"), JSON: text("") } }] });
-		const first = await measured(auto("/property/injections", automationBody(id, { Name: title("Widget"), JSON: text("") })));
+		const first = await measured(
+			auto("/property/injections", automationBody(id, { Name: title("Widget"), JSON: text("") })),
+		);
 		const after = { Name: title("Widget"), JSON: text(JSON.stringify({ Name: "Widget" })) };
 		const repeat = await measured(auto("/property/injections", automationBody(id, after)));
 		rows.push(["/property/injections", first, "1 (write)", repeat, "0"]);
@@ -226,7 +270,9 @@ try {
 		const id = uuid();
 		await seed({ pages: [{ id, properties: { Name: title("Site"), URL: url(`${sites.origins.icon}/`) } }] });
 		const person = [{ id: uuid(), type: "person" }];
-		const first = await measured(event({ id: uuid(), type: "page.created", entity: { id, type: "page" }, authors: person } as never));
+		const first = await measured(
+			event({ id: uuid(), type: "page.created", entity: { id, type: "page" }, authors: person } as never),
+		);
 		const repeat = await measured(
 			event({ id: uuid(), type: "page.properties_updated", entity: { id, type: "page" }, authors: person } as never),
 		);

@@ -115,7 +115,8 @@ export async function startFakeNotion(port = 0): Promise<FakeNotion> {
 
 	function seed(body: Json) {
 		for (const db of (body.databases as Json[]) ?? []) databases.set(db.id as string, db as never);
-		for (const ds of (body.dataSources as Json[]) ?? []) dataSources.set(ds.id as string, { rows: [], ...(ds as { id: string; database_id: string }) });
+		for (const ds of (body.dataSources as Json[]) ?? [])
+			dataSources.set(ds.id as string, { rows: [], ...(ds as { id: string; database_id: string }) });
 		for (const p of (body.pages as Json[]) ?? []) {
 			const page: Json = {
 				object: "page",
@@ -343,8 +344,15 @@ export async function startFakeNotion(port = 0): Promise<FakeNotion> {
 				}
 				const status = fault.status ?? 500;
 				const code =
-					fault.code ?? (status === 429 ? "rate_limited" : status === 404 ? "object_not_found" : "internal_server_error");
-				call.status = error(res, status, code, `Fake fault: ${code}.`, fault.retryAfter ? { "retry-after": fault.retryAfter } : {});
+					fault.code ??
+					(status === 429 ? "rate_limited" : status === 404 ? "object_not_found" : "internal_server_error");
+				call.status = error(
+					res,
+					status,
+					code,
+					`Fake fault: ${code}.`,
+					fault.retryAfter ? { "retry-after": fault.retryAfter } : {},
+				);
 				return;
 			}
 			call.status = route(req, res, path, url, body);

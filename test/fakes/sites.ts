@@ -49,7 +49,18 @@ function notFound(res: ServerResponse) {
 }
 
 export async function startFakeSites(): Promise<FakeSites> {
-	const names: SiteName[] = ["icon", "shortcut", "apple", "manifest", "base", "ico", "none", "redirect", "stall", "plain"];
+	const names: SiteName[] = [
+		"icon",
+		"shortcut",
+		"apple",
+		"manifest",
+		"base",
+		"ico",
+		"none",
+		"redirect",
+		"stall",
+		"plain",
+	];
 	const servers: Server[] = [];
 	const origins = {} as Record<SiteName, string>;
 	const hits = Object.fromEntries(names.map((n) => [n, 0])) as Record<SiteName, number>;
@@ -97,10 +108,17 @@ export async function startFakeSites(): Promise<FakeSites> {
 		},
 		base: (path, res) =>
 			path === "/"
-				? page(res, html('<base href="/assets/v2/"><link rel="icon" href="logo.svg" type="image/svg+xml">', "Base Site"))
+				? page(
+						res,
+						html('<base href="/assets/v2/"><link rel="icon" href="logo.svg" type="image/svg+xml">', "Base Site"),
+					)
 				: notFound(res),
 		ico: (path, res) =>
-			path === "/" ? page(res, html("", "Only An Ico")) : path === "/favicon.ico" ? image(res, "image/x-icon") : notFound(res),
+			path === "/"
+				? page(res, html("", "Only An Ico"))
+				: path === "/favicon.ico"
+					? image(res, "image/x-icon")
+					: notFound(res),
 		none: (path, res) => (path === "/" ? page(res, html("", "No Icon Here")) : notFound(res)),
 		redirect: (path, res) => {
 			if (path === "/") {

@@ -29,7 +29,10 @@ describe("/example/database/pages", () => {
 			],
 		});
 		// The button sits on row 0; a database button sends the database as parent.
-		const first = await run("/example/database/pages", automationBody({ id: rows[0], parent: { type: "database_id", database_id: database } }));
+		const first = await run(
+			"/example/database/pages",
+			automationBody({ id: rows[0], parent: { type: "database_id", database_id: database } }),
+		);
 		expect(first.status).toBe("done");
 		const calls = await fake.calls(database, ds, ...rows);
 		expect(describeCalls(calls).sort()).toEqual(
@@ -41,7 +44,10 @@ describe("/example/database/pages", () => {
 				`PATCH /v1/pages/${rows[3]}`,
 			].sort(),
 		);
-		expect((await currentPage(rows[0])).icon).toEqual({ type: "external", external: { url: `${s.icon}/static/icon.png` } });
+		expect((await currentPage(rows[0])).icon).toEqual({
+			type: "external",
+			external: { url: `${s.icon}/static/icon.png` },
+		});
 		expect((await currentPage(rows[1])).icon.external.url).toBe(`${s.apple}/apple-180.png`);
 		expect((await currentPage(rows[2])).icon).toBeNull();
 
@@ -57,8 +63,13 @@ describe("/example/database/page", () => {
 	it("sets the row's icon and fills its empty title from the site, then only reads", async () => {
 		const row = uuid();
 		const s = sites();
-		await fake.seed({ pages: [{ id: row, properties: { Name: prop.title(""), Link: prop.url(`${s.shortcut}/blog/`) } }] });
-		const body = automationBody({ id: row, properties: { Name: prop.title(""), Link: prop.url(`${s.shortcut}/blog/`) } });
+		await fake.seed({
+			pages: [{ id: row, properties: { Name: prop.title(""), Link: prop.url(`${s.shortcut}/blog/`) } }],
+		});
+		const body = automationBody({
+			id: row,
+			properties: { Name: prop.title(""), Link: prop.url(`${s.shortcut}/blog/`) },
+		});
 		expect((await run("/example/database/page", body)).status).toBe("done");
 		const calls = await fake.calls(row);
 		expect(describeCalls(calls)).toEqual([`GET /v1/pages/${row}`, `PATCH /v1/pages/${row}`]);
@@ -68,9 +79,9 @@ describe("/example/database/page", () => {
 		});
 
 		// The button pressed again (a new delivery): the row is read fresh and left alone.
-		expect((await run("/example/database/page", automationBody({ id: row, properties: body.data.properties }))).status).toBe(
-			"done",
-		);
+		expect(
+			(await run("/example/database/page", automationBody({ id: row, properties: body.data.properties }))).status,
+		).toBe("done");
 		expect(describeCalls((await fake.calls(row)).slice(2))).toEqual([`GET /v1/pages/${row}`]);
 	});
 
@@ -94,7 +105,9 @@ describe("/example/callout", () => {
 		expect(describeCalls(calls)).toEqual([`PATCH /v1/blocks/${page}/children`]);
 		const callout = (await fake.state(page)).children[0];
 		expect(callout.type).toBe("callout");
-		expect(callout.callout.rich_text.map((t: any) => t.plain_text).join("")).toBe("Launch\nOwner: Ann\nStatus: In progress");
+		expect(callout.callout.rich_text.map((t: any) => t.plain_text).join("")).toBe(
+			"Launch\nOwner: Ann\nStatus: In progress",
+		);
 
 		await run("/example/callout", automationBody({ id: page, properties: props }));
 		calls = await fake.calls(page, callout.id);
@@ -146,7 +159,10 @@ describe("/example/guest/welcome", () => {
 	it("falls back to the title, and ?property= picks the property", async () => {
 		const page = uuid();
 		await fake.seed({ pages: [{ id: page, properties: { Name: prop.title("Ada") } }] });
-		await run("/example/guest/welcome?property=Host", automationBody({ id: page, properties: { Name: prop.title("Ada"), Host: prop.text("Linus") } }));
+		await run(
+			"/example/guest/welcome?property=Host",
+			automationBody({ id: page, properties: { Name: prop.title("Ada"), Host: prop.text("Linus") } }),
+		);
 		const kids = (await fake.state(page)).children;
 		expect(kids[0].callout.rich_text[1].plain_text).toBe("Linus");
 		const other = uuid();
@@ -175,7 +191,9 @@ describe("/property/injections", () => {
 		expect(calls[0].body).toEqual({
 			properties: {
 				JSON: { rich_text: [{ type: "text", text: { content: json } }] },
-				Summary: { rich_text: [{ type: "text", text: { content: "Done: false · Name: Widget · Price: 12.5 · Tags: a, b" } }] },
+				Summary: {
+					rich_text: [{ type: "text", text: { content: "Done: false · Name: Widget · Price: 12.5 · Tags: a, b" } }],
+				},
 			},
 		});
 		// Notion's next delivery carries the page as it now is.
@@ -207,14 +225,30 @@ describe("/example/child_pages", () => {
 		const page = uuid();
 		const kids = [uuid(), uuid()];
 		await fake.seed({
-			pages: [{ id: page, properties: { title: prop.title("Handbook") } }, ...kids.map((id, i) => ({ id, properties: { title: prop.title(`Chapter ${i + 1}`) } }))],
+			pages: [
+				{ id: page, properties: { title: prop.title("Handbook") } },
+				...kids.map((id, i) => ({ id, properties: { title: prop.title(`Chapter ${i + 1}`) } })),
+			],
 			blocks: [
-				{ id: uuid(), parent: { type: "page_id", page_id: page }, type: "paragraph", paragraph: { rich_text: [{ type: "text", text: { content: "Intro" } }] } },
-				...kids.map((id, i) => ({ id, parent: { type: "page_id", page_id: page }, type: "child_page", child_page: { title: `Chapter ${i + 1}` } })),
+				{
+					id: uuid(),
+					parent: { type: "page_id", page_id: page },
+					type: "paragraph",
+					paragraph: { rich_text: [{ type: "text", text: { content: "Intro" } }] },
+				},
+				...kids.map((id, i) => ({
+					id,
+					parent: { type: "page_id", page_id: page },
+					type: "child_page",
+					child_page: { title: `Chapter ${i + 1}` },
+				})),
 			],
 		});
 		await run("/example/child_pages", automationBody({ id: page }));
-		expect(describeCalls(await fake.calls(page))).toEqual([`GET /v1/blocks/${page}/children`, `PATCH /v1/blocks/${page}/children`]);
+		expect(describeCalls(await fake.calls(page))).toEqual([
+			`GET /v1/blocks/${page}/children`,
+			`PATCH /v1/blocks/${page}/children`,
+		]);
 		const index = (await fake.state(page)).children.find((b: any) => b.type === "callout");
 		expect(index.callout.rich_text.map((t: any) => t.plain_text).join("")).toBe("2 child pages: Chapter 1, Chapter 2");
 		expect(index.callout.rich_text[1].mention.page.id).toBe(kids[0]);
@@ -225,13 +259,22 @@ describe("/example/child_pages", () => {
 		const third = uuid();
 		await fake.seed({
 			pages: [{ id: third, properties: { title: prop.title("Chapter 3") } }],
-			blocks: [{ id: third, parent: { type: "page_id", page_id: page }, type: "child_page", child_page: { title: "Chapter 3" } }],
+			blocks: [
+				{
+					id: third,
+					parent: { type: "page_id", page_id: page },
+					type: "child_page",
+					child_page: { title: "Chapter 3" },
+				},
+			],
 		});
 		await run("/example/child_pages", automationBody({ id: page }));
 		const calls = await fake.calls(page, index.id);
 		expect(describeCalls(calls.slice(3))).toEqual([`GET /v1/blocks/${page}/children`, `PATCH /v1/blocks/${index.id}`]);
 		const updated = (await fake.state(page)).children.find((b: any) => b.type === "callout");
-		expect(updated.callout.rich_text.map((t: any) => t.plain_text).join("")).toBe("3 child pages: Chapter 1, Chapter 2, Chapter 3");
+		expect(updated.callout.rich_text.map((t: any) => t.plain_text).join("")).toBe(
+			"3 child pages: Chapter 1, Chapter 2, Chapter 3",
+		);
 		expect(writes(calls)).toHaveLength(2);
 	});
 });

@@ -2,8 +2,9 @@
 // makes no Notion call. Every request below names a page id of its own; the
 // last test waits out a queue batch and checks the fake Notion API never heard
 // of any of them.
-import { signWebhookPayload } from "@notionhq/client";
+
 import { exports } from "cloudflare:workers";
+import { signWebhookPayload } from "@notionhq/client";
 import { describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES } from "../../src/shared/api";
 import { automationBody, BASE, eventCount, fake, get, post, uuid, VERIFICATION_TOKEN, WEBHOOK_SECRET } from "./helpers";
@@ -147,14 +148,21 @@ describe("POST /webhooks", () => {
 		};
 	}
 	const send = (body: string, signature?: string) =>
-		post("/webhooks", body, { secret: null, headers: signature === undefined ? {} : { "x-notion-signature": signature } });
+		post("/webhooks", body, {
+			secret: null,
+			headers: signature === undefined ? {} : { "x-notion-signature": signature },
+		});
 
 	it("without a signature → 401", async () => {
 		await expectRejected(await send(JSON.stringify(event())), 401, "bad_signature");
 	});
 	it("signed with another token → 401", async () => {
 		const body = JSON.stringify(event());
-		await expectRejected(await send(body, await signWebhookPayload({ body, verificationToken: "secret_other" })), 401, "bad_signature");
+		await expectRejected(
+			await send(body, await signWebhookPayload({ body, verificationToken: "secret_other" })),
+			401,
+			"bad_signature",
+		);
 	});
 	it("a malformed signature → 401", async () => {
 		const body = JSON.stringify(event());
@@ -169,24 +177,45 @@ describe("POST /webhooks", () => {
 	});
 	it("signed but not JSON → 400", async () => {
 		const body = "not json at all";
-		await expectRejected(await send(body, await signWebhookPayload({ body, verificationToken: VERIFICATION_TOKEN })), 400, "invalid_json");
+		await expectRejected(
+			await send(body, await signWebhookPayload({ body, verificationToken: VERIFICATION_TOKEN })),
+			400,
+			"invalid_json",
+		);
 	});
 	it("signed but of the wrong shape → 400", async () => {
-		for (const bad of [{ ...event(), id: 7 }, { ...event(), entity: undefined }, { ...event(), type: "nonsense" }, { ...event(), entity: { id: "x", type: "page" } }]) {
+		for (const bad of [
+			{ ...event(), id: 7 },
+			{ ...event(), entity: undefined },
+			{ ...event(), type: "nonsense" },
+			{ ...event(), entity: { id: "x", type: "page" } },
+		]) {
 			const body = JSON.stringify(bad);
-			await expectRejected(await send(body, await signWebhookPayload({ body, verificationToken: VERIFICATION_TOKEN })), 400, "invalid_payload");
+			await expectRejected(
+				await send(body, await signWebhookPayload({ body, verificationToken: VERIFICATION_TOKEN })),
+				400,
+				"invalid_payload",
+			);
 		}
 	});
 	it("over 1 MiB → 413", async () => {
 		const body = JSON.stringify({ ...event(), padding: "x".repeat(MAX_BODY_BYTES) });
-		await expectRejected(await send(body, await signWebhookPayload({ body, verificationToken: VERIFICATION_TOKEN })), 413, "payload_too_large");
+		await expectRejected(
+			await send(body, await signWebhookPayload({ body, verificationToken: VERIFICATION_TOKEN })),
+			413,
+			"payload_too_large",
+		);
 	});
 	it("a handshake when a token is configured → 409, and the configured token stays", async () => {
 		const handshake = JSON.stringify({ verification_token: "secret_attacker_token" });
 		await expectRejected(await send(handshake), 409, "already_verified");
 		// Signed with the handshake's token: still refused (webhooks.test.ts shows the configured one still works).
 		const ev = JSON.stringify(event());
-		await expectRejected(await send(ev, await signWebhookPayload({ body: ev, verificationToken: "secret_attacker_token" })), 401, "bad_signature");
+		await expectRejected(
+			await send(ev, await signWebhookPayload({ body: ev, verificationToken: "secret_attacker_token" })),
+			401,
+			"bad_signature",
+		);
 	});
 });
 

@@ -42,13 +42,22 @@ describe("the event log", () => {
 	it("lists recent events with status, attempts and last error, shows one, and replays it", async () => {
 		const page = uuid();
 		await fake.seed({ pages: [{ id: page, properties: { Name: prop.title("Replay me") } }] });
-		const res = await post("/example/callout", automationBody({ id: page, properties: { Name: prop.title("Replay me") } }));
+		const res = await post(
+			"/example/callout",
+			automationBody({ id: page, properties: { Name: prop.title("Replay me") } }),
+		);
 		const { event } = await res.json<{ event: string }>();
 		await settled(event);
 
 		const list = await (await get("/events?limit=10")).json<{ events: any[] }>();
 		const row = list.events.find((e) => e.id === event);
-		expect(row).toMatchObject({ source: "automation", route: "/example/callout", status: "done", attempts: 1, lastError: null });
+		expect(row).toMatchObject({
+			source: "automation",
+			route: "/example/callout",
+			status: "done",
+			attempts: 1,
+			lastError: null,
+		});
 		expect(Date.parse(row.createdAt)).toBeGreaterThan(0);
 		const one = await (await get(`/events/${encodeURIComponent(event)}`)).json<{ event: any }>();
 		expect(one.event.payload.data.id).toBe(page);

@@ -13,7 +13,7 @@ describe("findSiteInfo", () => {
 		const s = sites();
 		expect(await find(s.icon)).toEqual({ iconUrl: `${s.icon}/static/icon.png`, title: "Icon Site" });
 	});
-	it("reads rel=\"shortcut icon\" and resolves a relative href against the page", async () => {
+	it('reads rel="shortcut icon" and resolves a relative href against the page', async () => {
 		const s = sites();
 		expect((await find(s.shortcut, "/blog/")).iconUrl).toBe(`${s.shortcut}/blog/img/fav-32.png`);
 	});
@@ -56,7 +56,9 @@ describe("findSiteInfo", () => {
 
 describe("decodeEntities", () => {
 	it("decodes named and numeric character references", () => {
-		expect(decodeEntities("Tom &amp; Jerry &#8211; &#x263A; &lt;b&gt; &unknown;")).toBe("Tom & Jerry – ☺ <b> &unknown;");
+		expect(decodeEntities("Tom &amp; Jerry &#8211; &#x263A; &lt;b&gt; &unknown;")).toBe(
+			"Tom & Jerry – ☺ <b> &unknown;",
+		);
 	});
 });
 
@@ -64,7 +66,14 @@ describe("httpUrl", () => {
 	it("accepts only http(s)", () => {
 		expect(httpUrl("https://example.com/a")?.href).toBe("https://example.com/a");
 		expect(httpUrl("http://127.0.0.1:8080/")?.origin).toBe("http://127.0.0.1:8080");
-		for (const bad of ["ftp://example.com/", "javascript:alert(1)", "data:image/png;base64,AAAA", "file:///etc/passwd", "example.com", ""]) {
+		for (const bad of [
+			"ftp://example.com/",
+			"javascript:alert(1)",
+			"data:image/png;base64,AAAA",
+			"file:///etc/passwd",
+			"example.com",
+			"",
+		]) {
 			expect(httpUrl(bad)).toBeNull();
 		}
 	});
@@ -77,7 +86,12 @@ describe("lookupSite", () => {
 
 	it("caches by origin: a fresh entry is used without fetching the site", async () => {
 		const s = sites();
-		await putFavicon(db(), { origin: s.none, iconUrl: "https://cdn.example/cached.png", title: "Cached", fetchedAt: Date.now() });
+		await putFavicon(db(), {
+			origin: s.none,
+			iconUrl: "https://cdn.example/cached.png",
+			title: "Cached",
+			fetchedAt: Date.now(),
+		});
 		expect(await lookupSite(db(), `${s.none}/any/page`, { timeoutMs: 500 })).toEqual({
 			iconUrl: "https://cdn.example/cached.png",
 			title: "Cached",
@@ -92,13 +106,25 @@ describe("lookupSite", () => {
 			iconUrl: `${s.icon}/static/icon.png`,
 			title: "Icon Site",
 		});
-		expect(await getFavicon(db(), s.icon)).toEqual({ origin: s.icon, iconUrl: `${s.icon}/static/icon.png`, title: "Icon Site", fetchedAt: now });
+		expect(await getFavicon(db(), s.icon)).toEqual({
+			origin: s.icon,
+			iconUrl: `${s.icon}/static/icon.png`,
+			title: "Icon Site",
+			fetchedAt: now,
+		});
 	});
 
 	it("fetches a deep page when its title is needed, even with a fresh icon cached", async () => {
 		const s = sites();
-		await putFavicon(db(), { origin: s.icon, iconUrl: `${s.icon}/static/icon.png`, title: "Icon Site", fetchedAt: Date.now() });
-		expect((await lookupSite(db(), `${s.icon}/docs/page`, { timeoutMs: 1000, needTitle: true }))?.title).toBe("A Deep Page");
+		await putFavicon(db(), {
+			origin: s.icon,
+			iconUrl: `${s.icon}/static/icon.png`,
+			title: "Icon Site",
+			fetchedAt: Date.now(),
+		});
+		expect((await lookupSite(db(), `${s.icon}/docs/page`, { timeoutMs: 1000, needTitle: true }))?.title).toBe(
+			"A Deep Page",
+		);
 		// The cache keeps the root's title, not the deep page's.
 		expect((await getFavicon(db(), s.icon))?.title).toBe("Icon Site");
 	});

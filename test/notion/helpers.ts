@@ -1,6 +1,7 @@
 /** Helpers for the notion Worker's tests (they run inside workerd). */
-import { signWebhookPayload } from "@notionhq/client";
+
 import { env, exports } from "cloudflare:workers";
+import { signWebhookPayload } from "@notionhq/client";
 import { inject } from "vitest";
 import { createDb } from "../../src/db/client";
 import { getEvent, type NotionEvent } from "../../src/db/notion";
@@ -46,7 +47,11 @@ export const fake = {
 export const describeCalls = (calls: RecordedCall[]) => calls.map((c) => `${c.method} ${c.path}`);
 export const writes = (calls: RecordedCall[]) => calls.filter((c) => c.method !== "GET" && !c.path.endsWith("/query"));
 
-export async function post(path: string, body: unknown, init: { secret?: string | null; headers?: Record<string, string> } = {}) {
+export async function post(
+	path: string,
+	body: unknown,
+	init: { secret?: string | null; headers?: Record<string, string> } = {},
+) {
 	const headers: Record<string, string> = { "content-type": "application/json", ...init.headers };
 	const secret = init.secret === undefined ? WEBHOOK_SECRET : init.secret;
 	if (secret !== null) headers.authorization = `Bearer ${secret}`;
@@ -111,7 +116,10 @@ export function automationBody(page: { id: string; parent?: unknown; properties?
 
 /** Property values in Notion's response shape. */
 export const prop = {
-	title: (text: string) => ({ type: "title", title: text ? [{ type: "text", text: { content: text }, plain_text: text }] : [] }),
+	title: (text: string) => ({
+		type: "title",
+		title: text ? [{ type: "text", text: { content: text }, plain_text: text }] : [],
+	}),
 	text: (text: string) => ({
 		type: "rich_text",
 		rich_text: text ? [{ type: "text", text: { content: text }, plain_text: text }] : [],

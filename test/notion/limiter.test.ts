@@ -4,7 +4,14 @@
 // tested on a simulated clock; the Durable Object over RPC.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { Budget, LEASE_MS, MARGIN_MS, type NotionRateLimiter, PER_WINDOW, WINDOW_MS } from "../../workers/notion/notion/limiter";
+import {
+	Budget,
+	LEASE_MS,
+	MARGIN_MS,
+	type NotionRateLimiter,
+	PER_WINDOW,
+	WINDOW_MS,
+} from "../../workers/notion/notion/limiter";
 
 /** The most arrivals inside any half-open window [t, t + 1000). */
 function maxPerSecond(times: number[]): number {
@@ -51,7 +58,8 @@ describe("Budget", () => {
 		let sent = 0;
 		while (sent < 400) {
 			inFlight.sort((x, y) => x.done - y.done);
-			while (inFlight.length && inFlight[0].done <= now) b.release((inFlight.shift() as { ticket: number }).ticket, now);
+			while (inFlight.length && inFlight[0].done <= now)
+				b.release((inFlight.shift() as { ticket: number }).ticket, now);
 			const r = b.tryAcquire(now);
 			if ("ticket" in r) {
 				const latency = 5 + Math.random() * 600;
@@ -68,7 +76,8 @@ describe("Budget", () => {
 
 describe("NotionRateLimiter (Durable Object)", () => {
 	it("shares one budget among all callers, first come first served", async () => {
-		const ns = (env as unknown as { NOTION_RATE_LIMITER: DurableObjectNamespace<NotionRateLimiter> }).NOTION_RATE_LIMITER;
+		const ns = (env as unknown as { NOTION_RATE_LIMITER: DurableObjectNamespace<NotionRateLimiter> })
+			.NOTION_RATE_LIMITER;
 		const stub = ns.get(ns.idFromName("limiter-test"));
 		const tickets = await Promise.all(Array.from({ length: 3 }, () => stub.acquire()));
 		expect(new Set(tickets).size).toBe(3);

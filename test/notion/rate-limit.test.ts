@@ -18,23 +18,31 @@ function maxPerSecond(times: number[]): number {
 	return best;
 }
 
-it(`${EVENTS} events at once: all processed, never more than 3 Notion requests a second`, { timeout: 120_000 }, async () => {
+it(`${EVENTS} events at once: all processed, never more than 3 Notion requests a second`, {
+	timeout: 120_000,
+}, async () => {
 	const pages = Array.from({ length: EVENTS }, () => uuid());
 	await fake.seed({ pages: pages.map((id) => ({ id, properties: { Name: prop.title(id), JSON: prop.text("") } })) });
 
 	const responses = await Promise.all(
-		pages.map((id) => post("/property/injections", automationBody({ id, properties: { Name: prop.title(id), JSON: prop.text("") } }))),
+		pages.map((id) =>
+			post("/property/injections", automationBody({ id, properties: { Name: prop.title(id), JSON: prop.text("") } })),
+		),
 	);
 	expect(responses.map((r) => r.status)).toEqual(pages.map(() => 202));
 
 	const deadline = Date.now() + 100_000;
 	for (;;) {
-		const row = await env.DB.prepare("SELECT count(*) AS n FROM notion_events WHERE status = 'done'").first<{ n: number }>();
+		const row = await env.DB.prepare("SELECT count(*) AS n FROM notion_events WHERE status = 'done'").first<{
+			n: number;
+		}>();
 		if (row?.n === EVENTS) break;
 		if (Date.now() > deadline) throw new Error(`only ${row?.n} of ${EVENTS} events done`);
 		await new Promise((r) => setTimeout(r, 250));
 	}
-	const stats = await env.DB.prepare("SELECT status, count(*) AS n, max(attempts) AS a FROM notion_events GROUP BY status").all();
+	const stats = await env.DB.prepare(
+		"SELECT status, count(*) AS n, max(attempts) AS a FROM notion_events GROUP BY status",
+	).all();
 	expect(stats.results).toEqual([{ status: "done", n: EVENTS, a: 1 }]);
 
 	const calls = await fake.calls(...pages);

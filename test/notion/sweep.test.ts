@@ -1,7 +1,7 @@
 // The Cron Trigger's sweep of per-block state: a block that is gone (not
 // found, archived, in the trash) loses its state; a 401, 429, 5xx or timeout
 // deletes nothing. Also: events whose queue message was lost are re-queued.
-import { createScheduledController, createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getBlockState, getEvent, listBlockStates, putBlockState, recordEvent } from "../../src/db/notion";
@@ -87,7 +87,11 @@ describe("sweep", () => {
 		await env.DB.prepare("DELETE FROM notion_block_state").run();
 		const gone = await stateFor("trashed");
 		const ctx = createExecutionContext();
-		await worker.scheduled(createScheduledController({ cron: "*/10 * * * *", scheduledTime: Date.now() }), bindings, ctx);
+		await worker.scheduled(
+			createScheduledController({ cron: "*/10 * * * *", scheduledTime: Date.now() }),
+			bindings,
+			ctx,
+		);
 		await waitOnExecutionContext(ctx);
 		expect(await exists(gone.page)).toBe(false);
 		expect(await listBlockStates(db(), 10)).toEqual([]);

@@ -4,7 +4,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { putBlockState, getBlockState } from "../../src/db/notion";
+import { getBlockState, putBlockState } from "../../src/db/notion";
 import worker from "../../workers/notion/index";
 import { FAKE_BOT_ID } from "../fakes/notion";
 import { db, describeCalls, eventCount, fake, postSigned, prop, settled, sites, uuid } from "./helpers";
@@ -58,7 +58,10 @@ describe("verification handshake", () => {
 	it("with no token configured, an event can't be checked: 401", async () => {
 		const unconfigured = { ...env, NOTION_VERIFICATION_TOKEN: undefined } as unknown as NotionBindings;
 		const res = await worker.fetch(
-			new Request("https://kiln.test/webhooks", { method: "POST", body: JSON.stringify(envelope("page.created", { id: uuid(), type: "page" })) }),
+			new Request("https://kiln.test/webhooks", {
+				method: "POST",
+				body: JSON.stringify(envelope("page.created", { id: uuid(), type: "page" })),
+			}),
 			unconfigured,
 			createExecutionContext(),
 		);
@@ -78,8 +81,16 @@ describe("events", () => {
 	it("page.created: reads the page fresh, sets its favicon", async () => {
 		const page = uuid();
 		const s = sites();
-		await fake.seed({ pages: [{ id: page, properties: { Name: prop.title("Site"), URL: prop.url(`${s.manifest}/`) } }] });
-		const e = await deliver(envelope("page.created", { id: page, type: "page" }, { data: { parent: { id: uuid(), type: "database", data_source_id: uuid() } } }));
+		await fake.seed({
+			pages: [{ id: page, properties: { Name: prop.title("Site"), URL: prop.url(`${s.manifest}/`) } }],
+		});
+		const e = await deliver(
+			envelope(
+				"page.created",
+				{ id: page, type: "page" },
+				{ data: { parent: { id: uuid(), type: "database", data_source_id: uuid() } } },
+			),
+		);
 		expect(e.status).toBe("done");
 		const calls = await fake.calls(page);
 		expect(describeCalls(calls)).toEqual([`GET /v1/pages/${page}`, `PATCH /v1/pages/${page}`]);
@@ -94,19 +105,33 @@ describe("events", () => {
 		await fake.seed({
 			dataSources: [{ id: ds, database_id: uuid() }],
 			pages: [
-				{ id: rows[0], parent, properties: { Name: prop.title("a"), URL: prop.url(`${s.base}/`) }, icon: { type: "external", external: { url: `${s.base}/assets/v2/logo.svg` } } },
+				{
+					id: rows[0],
+					parent,
+					properties: { Name: prop.title("a"), URL: prop.url(`${s.base}/`) },
+					icon: { type: "external", external: { url: `${s.base}/assets/v2/logo.svg` } },
+				},
 				{ id: rows[1], parent, properties: { Name: prop.title("b"), URL: prop.url(`${s.ico}/`) } },
 			],
 		});
-		const e = await deliver(envelope("data_source.content_updated", { id: ds, type: "data_source" }, { data: { updated_blocks: [] } }));
+		const e = await deliver(
+			envelope("data_source.content_updated", { id: ds, type: "data_source" }, { data: { updated_blocks: [] } }),
+		);
 		expect(e.status).toBe("done");
-		expect(describeCalls(await fake.calls(ds, ...rows))).toEqual([`POST /v1/data_sources/${ds}/query`, `PATCH /v1/pages/${rows[1]}`]);
+		expect(describeCalls(await fake.calls(ds, ...rows))).toEqual([
+			`POST /v1/data_sources/${ds}/query`,
+			`PATCH /v1/pages/${rows[1]}`,
+		]);
 	});
 
 	it("an event authored by our own bot is ignored: no page read, no write (no loops)", async () => {
 		const page = uuid();
-		await fake.seed({ pages: [{ id: page, properties: { Name: prop.title("x"), URL: prop.url(`${sites().icon}/`) } }] });
-		const e = await deliver(envelope("page.properties_updated", { id: page, type: "page" }, { authors: [{ id: FAKE_BOT_ID, type: "bot" }] }));
+		await fake.seed({
+			pages: [{ id: page, properties: { Name: prop.title("x"), URL: prop.url(`${sites().icon}/`) } }],
+		});
+		const e = await deliver(
+			envelope("page.properties_updated", { id: page, type: "page" }, { authors: [{ id: FAKE_BOT_ID, type: "bot" }] }),
+		);
 		expect(e.status).toBe("ignored");
 		expect(e.lastError).toMatch(/own write/);
 		expect(await fake.calls(page)).toEqual([]);
@@ -115,7 +140,9 @@ describe("events", () => {
 	it("an event by another bot is handled", async () => {
 		const page = uuid();
 		await fake.seed({ pages: [{ id: page, properties: { Name: prop.title("x") } }] });
-		const e = await deliver(envelope("page.properties_updated", { id: page, type: "page" }, { authors: [{ id: uuid(), type: "bot" }] }));
+		const e = await deliver(
+			envelope("page.properties_updated", { id: page, type: "page" }, { authors: [{ id: uuid(), type: "bot" }] }),
+		);
 		expect(e.status).toBe("ignored"); // no URL on the page: nothing to do, but it was read
 		expect(describeCalls(await fake.calls(page))).toEqual([`GET /v1/pages/${page}`]);
 	});

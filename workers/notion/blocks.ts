@@ -19,7 +19,11 @@ export function isTrashed(b: { in_trash?: boolean; archived?: boolean }): boolea
 	return b.in_trash === true || b.archived === true;
 }
 
-type Content = { rich_text?: unknown; icon?: { type: string; emoji?: string; external?: { url: string } } | null; color?: string };
+type Content = {
+	rich_text?: unknown;
+	icon?: { type: string; emoji?: string; external?: { url: string } } | null;
+	color?: string;
+};
 
 /** What a block shows, independent of how it was spelled. */
 export function blockKey(b: Block | BlockObjectRequest): string {

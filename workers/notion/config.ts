@@ -2,8 +2,8 @@
 import { createDb } from "../../src/db/client";
 import type { RunContext } from "./automation";
 import { PermanentError } from "./automation";
-import { durableLimiter, isolateLimiter } from "./notion/limiter";
 import { NotionApi } from "./notion/client";
+import { durableLimiter, isolateLimiter } from "./notion/limiter";
 
 export const DEFAULT_NOTION_API = "https://api.notion.com";
 
@@ -27,7 +27,9 @@ export function settings(env: NotionBindings) {
 export async function runContext(env: NotionBindings): Promise<RunContext> {
 	const s = settings(env);
 	if (!s.token) throw new PermanentError("NOTION_TOKEN is not set: the Worker cannot call Notion.");
-	const limiter = env.NOTION_RATE_LIMITER ? await durableLimiter(env.NOTION_RATE_LIMITER as never, s.token) : isolateLimiter;
+	const limiter = env.NOTION_RATE_LIMITER
+		? await durableLimiter(env.NOTION_RATE_LIMITER as never, s.token)
+		: isolateLimiter;
 	return {
 		db: createDb(env.DB),
 		notion: new NotionApi({ token: s.token, baseUrl: s.baseUrl, timeoutMs: s.timeoutMs, limiter }),

@@ -55,7 +55,10 @@ export async function findSiteInfo(url: URL, timeoutMs: number): Promise<SiteInf
 	}
 	const baseUrl = page?.finalUrl ?? url;
 	const base = (page?.base && httpUrl(page.base, baseUrl)) || baseUrl;
-	const title = decodeEntities(page?.title ?? "").replace(/\s+/g, " ").trim() || null;
+	const title =
+		decodeEntities(page?.title ?? "")
+			.replace(/\s+/g, " ")
+			.trim() || null;
 
 	const best = pickIcon(page?.links ?? [], base);
 	if (best) return { iconUrl: best, title };

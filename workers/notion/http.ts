@@ -29,9 +29,14 @@ export async function requireSecret(c: Context, secret: string | null): Promise<
 	const header = c.req.header("authorization") ?? "";
 	const m = /^Bearer\s+(.+)$/i.exec(header.trim());
 	if (!m || !(await sameSecret(m[1], secret))) {
-		throw new HttpError(401, "unauthorized", "Send the shared secret as Authorization: Bearer <NOTION_WEBHOOK_SECRET>.", {
-			"WWW-Authenticate": "Bearer",
-		});
+		throw new HttpError(
+			401,
+			"unauthorized",
+			"Send the shared secret as Authorization: Bearer <NOTION_WEBHOOK_SECRET>.",
+			{
+				"WWW-Authenticate": "Bearer",
+			},
+		);
 	}
 }
 

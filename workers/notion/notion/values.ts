@@ -23,9 +23,7 @@ export const MAX_TEXT = 2000;
 
 export function plainText(items: unknown): string {
 	if (!Array.isArray(items)) return "";
-	return items
-		.map((i: RichText) => i.plain_text ?? i.text?.content ?? "")
-		.join("");
+	return items.map((i: RichText) => i.plain_text ?? i.text?.content ?? "").join("");
 }
 
 /** Plain text as rich text, cut into items of at most 2000 characters. */

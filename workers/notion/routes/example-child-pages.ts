@@ -1,20 +1,19 @@
 /**
  * POST /example/child_pages — treats the page's child pages as a set and keeps
  * an index of them on the page: one callout that links every child page (in
- * page order) and says how many there are. Adding, removing, renaming-free
- * reordering of child pages changes the set and so the index; when the set is
- * unchanged the run only reads the page's children (one request for up to 100
- * blocks) and writes nothing. A deleted index is appended again.
+ * page order) and says how many there are. Adding, removing or reordering
+ * child pages changes the index (a renamed page needs no write: a mention
+ * shows the page's current title); when the set is unchanged the run only
+ * reads the page's children (one request per 100 blocks) and writes nothing.
+ * A deleted index is appended again.
  *
  * Wire it as a "Send webhook" action of a button on the parent page.
  */
 import type { BlockObjectRequest } from "@notionhq/client";
-import { normalizeId } from "../notion/values";
 import { getBlockState } from "../../../src/db/notion";
 import { type Automation, done } from "../automation";
 import { isTrashed, keepBlock } from "../blocks";
-import type { Block } from "../notion/client";
-import type { RichText } from "../notion/values";
+import { normalizeId, type RichText } from "../notion/values";
 
 export const ROUTE = "/example/child_pages";
 /** Notion allows 100 rich text items per block; each link takes two. */
@@ -53,5 +52,3 @@ export function indexCallout(pageIds: string[]): BlockObjectRequest & { type: "c
 		callout: { rich_text: rich as never, icon: { type: "emoji", emoji: "🗂️" }, color: "default" },
 	};
 }
-
-export type { Block };

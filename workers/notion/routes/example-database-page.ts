@@ -25,7 +25,8 @@ export async function iconAndTitle(ctx: RunContext, pageId: string, property?: s
 	const page = await ctx.notion.retrievePage(pageId);
 	if (isTrashed(page as never)) return ignored("The page is in the trash.");
 	const url = urlOf(page.properties as never, property);
-	if (!url) return ignored(property ? `The page has no URL in "${property}".` : "The page has no URL property with a value.");
+	if (!url)
+		return ignored(property ? `The page has no URL in "${property}".` : "The page has no URL property with a value.");
 	const title = titleOf(page.properties as never);
 	const needTitle = !!title && title.text.trim() === "";
 	const site = await lookupSite(ctx.db, url, { timeoutMs: ctx.faviconTimeoutMs, needTitle });

@@ -29,7 +29,11 @@ export const automation: Automation = {
 };
 
 /** Gives every row of these data sources its site's favicon; returns the number of writes. */
-export async function iconsForDataSources(ctx: RunContext, dataSourceIds: string[], property?: string): Promise<number> {
+export async function iconsForDataSources(
+	ctx: RunContext,
+	dataSourceIds: string[],
+	property?: string,
+): Promise<number> {
 	const sites = siteMemo(ctx);
 	let writes = 0;
 	for (const ds of dataSourceIds) {

@@ -11,14 +11,17 @@
 import type { BlockObjectRequest } from "@notionhq/client";
 import { type Automation, type AutomationPayload, done } from "../automation";
 import { keepBlock } from "../blocks";
-import { firstPersonName, plainText, type Properties, textItems, titleOf } from "../notion/values";
+import { firstPersonName, type Properties, plainText, textItems, titleOf } from "../notion/values";
 
 export const ROUTE = "/example/guest/welcome";
 
 export const automation: Automation = {
 	path: ROUTE,
-	options: { property: "People, title or text property naming the guest (default: first people property, else the title)." },
-	check: (p, options) => (guestName(p, options.property) ? null : "The payload names no guest (no person and no title)."),
+	options: {
+		property: "People, title or text property naming the guest (default: first people property, else the title).",
+	},
+	check: (p, options) =>
+		guestName(p, options.property) ? null : "The payload names no guest (no person and no title).",
 	async run(ctx, p, options) {
 		const name = guestName(p, options.property) as string;
 		const result = await keepBlock(ctx, ROUTE, p.data.id, welcomeCallout(name));

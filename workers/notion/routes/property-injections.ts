@@ -56,7 +56,9 @@ export function injections(p: AutomationPayload, options: Record<string, string>
 	if (options.summary) {
 		const line = Object.entries(values)
 			.filter(([, v]) => v !== null && v !== "" && !(Array.isArray(v) && v.length === 0))
-			.map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : typeof v === "object" ? JSON.stringify(v) : String(v)}`)
+			.map(
+				([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : typeof v === "object" ? JSON.stringify(v) : String(v)}`,
+			)
 			.join(" · ");
 		out.push({ property: options.summary, text: line.slice(0, MAX_INJECTED) });
 	}

@@ -66,7 +66,11 @@ export const webhooks = new Hono<NotionEnv>().post(ROUTE, async (c) => {
 			);
 			return c.json({ ok: true, message: "Verification token received; see the Worker's log." }, 200);
 		}
-		throw new HttpError(401, "not_configured", "NOTION_VERIFICATION_TOKEN is not set, so signatures cannot be checked.");
+		throw new HttpError(
+			401,
+			"not_configured",
+			"NOTION_VERIFICATION_TOKEN is not set, so signatures cannot be checked.",
+		);
 	}
 
 	const signature = c.req.header("x-notion-signature");
