@@ -92,12 +92,13 @@ export class NotionApi {
 				// The request is over: give its unit back before any wait below.
 				await release();
 				if (isTimeout(err)) throw new NotionTimeoutError();
-				if (!isHTTPResponseError(err) || opts.retry === false) throw err;
+				if (!isHTTPResponseError(err)) throw err;
 				if (err.status === 429) {
+					// Everyone backs off, even a caller that will not retry itself.
 					const wait = retryAfterMs(err.headers) ?? this.backoffMs * 2 ** rateLimited;
 					await this.limiter.pause(wait);
-					if (++rateLimited < MAX_RATE_LIMITED) continue;
-				} else if (opts.idempotent && RETRYABLE_STATUS.has(err.status)) {
+					if (opts.retry !== false && ++rateLimited < MAX_RATE_LIMITED) continue;
+				} else if (opts.retry !== false && opts.idempotent && RETRYABLE_STATUS.has(err.status)) {
 					if (++serverErrors < MAX_SERVER_ERRORS) {
 						await sleep(this.backoffMs * 2 ** (serverErrors - 1) * (0.75 + Math.random() / 2));
 						continue;
