@@ -245,3 +245,40 @@ describe("a client that goes away", () => {
 		expect(await (await call(`/p/${start.data.project}`)).text()).toContain(`<h1>left early ${s.marker}</h1>`);
 	});
 });
+
+describe("the anthropic provider", () => {
+	const anthropic = { LLM_PROVIDER: "anthropic", LLM_BASE_URL: `${FAKE}/v1`, LLM_API_KEY: "sk-ant-test", LLM_MODEL: "claude-test" };
+	const send = (prompt: string) =>
+		callWithEnv(anthropic, "/api/generate", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ prompt }) });
+	const read = async (res: Response) => {
+		const out = [];
+		for await (const e of sseEvents(res)) out.push(e);
+		return summarize(out);
+	};
+
+	it("streams and stores a version through Anthropic's Messages API", async () => {
+		const s = await createScenario(FAKE);
+		const g = await read(await send(`an anthropic app ${s.marker}`));
+		expect(g.version).toBe(1);
+		const [req] = await recordedRequests(FAKE, s.id);
+		expect(req.path).toBe("/v1/messages");
+		expect(req.apiKey).toBe("sk-ant-test");
+		expect(req.body?.model).toBe("claude-test");
+		const v = await (await call(`/api/projects/${g.project}/versions/1`)).json<{ version: { provider: string; model: string; code: string } }>();
+		expect(v.version).toMatchObject({ provider: "anthropic", model: "claude-test" });
+		expect(v.version.code).toContain(`<h1>an anthropic app ${s.marker}</h1>`);
+	});
+
+	it("maps its failures to the same error codes", async () => {
+		for (const [reply, code] of [
+			[{ status: 401 }, "upstream_unauthorized"],
+			[{ status: 429 }, "upstream_rate_limited"],
+			[{ finishReason: "length" as const }, "truncated_answer"],
+		] as const) {
+			const s = await createScenario(FAKE, { default: reply });
+			const before = await rowCounts();
+			expect((await read(await send(`x ${s.marker}`))).error?.code).toBe(code);
+			expect(await rowCounts()).toEqual(before);
+		}
+	});
+});

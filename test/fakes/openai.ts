@@ -1,7 +1,9 @@
 /**
  * A fake OpenAI-compatible chat-completions server for tests: it streams SSE
  * exactly like the real API (`data: {chunk}` lines, then `data: [DONE]`), and
- * can be told to misbehave. It records every request.
+ * can be told to misbehave. It records every request. It also answers
+ * Anthropic's Messages API (`POST /v1/messages`, its own SSE events) with the
+ * same behaviours, for the anthropic provider.
  *
  * Start it in Node (a vitest `globalSetup`, a browser test, a bench):
  *
@@ -71,6 +73,8 @@ export interface RecordedRequest {
 	path: string;
 	/** The Authorization header as received (the fake is where a key may be seen). */
 	authorization: string | null;
+	/** The x-api-key header (Anthropic's way of sending the key). */
+	apiKey: string | null;
 	body: {
 		model?: string;
 		stream?: boolean;
@@ -135,11 +139,17 @@ export async function startFakeOpenAI(opts: { port?: number } = {}): Promise<Fak
 		res.end(JSON.stringify(body));
 	};
 
+	/** The text of a message's content: a string, or (Anthropic) an array of blocks. */
+	function textOf(content: unknown): string {
+		if (typeof content === "string") return content;
+		if (Array.isArray(content)) return content.map((b) => (b && typeof b === "object" && "text" in b ? String(b.text) : "")).join("");
+		return "";
+	}
+
 	function scenarioFor(path: string, body: RecordedRequest["body"]): string | null {
 		const m = /^\/s\/([a-z0-9-]+)\/v1\//.exec(path);
 		if (m) return m[1];
-		const last = body?.messages?.at(-1);
-		const text = typeof last?.content === "string" ? last.content : JSON.stringify(last?.content ?? "");
+		const text = textOf(body?.messages?.at(-1)?.content);
 		const found = [...text.matchAll(MARKER)].at(-1);
 		return found ? found[1] : null;
 	}
@@ -197,6 +207,50 @@ export async function startFakeOpenAI(opts: { port?: number } = {}): Promise<Fak
 		res.end();
 	}
 
+	/** The same behaviours in Anthropic's Messages API streaming format. */
+	async function completeAnthropic(res: Res, reply: FakeReply, prompt: string, scenario: ScenarioState | undefined) {
+		if (reply.status && reply.status !== 200) {
+			const type = reply.status === 401 ? "authentication_error" : reply.status === 429 ? "rate_limit_error" : "api_error";
+			return json(res, reply.status, { type: "error", error: { type, message: `fake upstream answered ${reply.status}` } });
+		}
+		const text = reply.text ?? defaultAnswer(prompt, ++served);
+		const size = reply.chunkSize ?? 24;
+		const event = (name: string, data: object) => `event: ${name}\ndata: ${JSON.stringify({ type: name, ...data })}\n\n`;
+		res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+		res.write(event("message_start", { message: { id: `msg_fake${Date.now()}`, type: "message", role: "assistant", model: "fake-claude", content: [], stop_reason: null, usage: { input_tokens: Math.ceil(prompt.length / 4), output_tokens: 1 } } }));
+		res.write(event("content_block_start", { index: 0, content_block: { type: "text", text: "" } }));
+		if (reply.firstTokenDelayMs) await sleep(reply.firstTokenDelayMs);
+		for (let i = 0, sent = 1; i < text.length; i += size, sent++) {
+			if (res.destroyed) return;
+			if (i > 0 && reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
+			const frame = event("content_block_delta", { index: 0, delta: { type: "text_delta", text: text.slice(i, i + size) } });
+			if (reply.failAfterChunks === sent) {
+				await new Promise<void>((resolve) => res.write(frame, () => resolve()));
+				await sleep(20);
+				res.socket?.destroy();
+				return;
+			}
+			res.write(frame);
+			if (reply.stallAfterChunks === sent) return;
+			if (reply.holdAfterChunks === sent) {
+				await new Promise<void>((resolve) => {
+					const done = () => {
+						scenario?.held.delete(done);
+						resolve();
+					};
+					scenario?.held.add(done);
+					res.on("close", done);
+				});
+			}
+		}
+		if (res.destroyed) return;
+		res.write(event("content_block_stop", { index: 0 }));
+		const stop = (reply.finishReason ?? "stop") === "length" ? "max_tokens" : "end_turn";
+		res.write(event("message_delta", { delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: Math.max(1, Math.ceil(text.length / 4)) } }));
+		res.write(event("message_stop", {}));
+		res.end();
+	}
+
 	async function readBody(req: import("node:http").IncomingMessage): Promise<string> {
 		let data = "";
 		for await (const chunk of req) data += chunk;
@@ -234,7 +288,8 @@ export async function startFakeOpenAI(opts: { port?: number } = {}): Promise<Fak
 			}
 			if (path === "/_fake/requests" && req.method === "GET") return json(res, 200, { requests });
 			// ---- the OpenAI-compatible API
-			if (req.method === "POST" && /\/v1\/chat\/completions$/.test(path)) {
+			const anthropic = req.method === "POST" && /\/v1\/messages$/.test(path);
+			if (anthropic || (req.method === "POST" && /\/v1\/chat\/completions$/.test(path))) {
 				const raw = await readBody(req);
 				let body: RecordedRequest["body"] = null;
 				try {
@@ -243,9 +298,10 @@ export async function startFakeOpenAI(opts: { port?: number } = {}): Promise<Fak
 				const id = scenarioFor(path, body);
 				const record: RecordedRequest = {
 					at: Date.now(),
-					method: req.method,
+					method: req.method ?? "POST",
 					path,
 					authorization: req.headers.authorization ?? null,
+					apiKey: (req.headers["x-api-key"] as string | undefined) ?? null,
 					body,
 					scenario: id,
 				};
@@ -255,8 +311,8 @@ export async function startFakeOpenAI(opts: { port?: number } = {}): Promise<Fak
 				const reply = s ? (s.replies.shift() ?? s.default) : {};
 				// The default answer echoes the last paragraph of the last message: the request
 				// itself, when the message also carries the code being edited.
-				const last = body?.messages?.at(-1)?.content;
-				const prompt = (typeof last === "string" ? last : "").trim().split(/\n\s*\n/).at(-1) ?? "";
+				const prompt = textOf(body?.messages?.at(-1)?.content).trim().split(/\n\s*\n/).at(-1) ?? "";
+				if (anthropic) return await completeAnthropic(res, reply, prompt.slice(0, 200), s);
 				return await complete(res, reply, prompt.slice(0, 200), s);
 			}
 			if (req.method === "GET" && /\/v1\/models$/.test(path)) {
