@@ -38,10 +38,20 @@ interface Res {
 	body: string;
 }
 
-function request(port: number, opts: { path: string; host?: string; method?: string; headers?: Record<string, string>; body?: string }): Promise<Res> {
+function request(
+	port: number,
+	opts: { path: string; host?: string; method?: string; headers?: Record<string, string>; body?: string },
+): Promise<Res> {
 	return new Promise((resolve, reject) => {
 		const req = http.request(
-			{ host: "127.0.0.1", port, path: opts.path, method: opts.method ?? "GET", agent, headers: { host: opts.host ?? `localhost:${port}`, ...opts.headers } },
+			{
+				host: "127.0.0.1",
+				port,
+				path: opts.path,
+				method: opts.method ?? "GET",
+				agent,
+				headers: { host: opts.host ?? `localhost:${port}`, ...opts.headers },
+			},
 			(res) => {
 				let body = "";
 				res.setEncoding("utf8");
@@ -55,7 +65,11 @@ function request(port: number, opts: { path: string; host?: string; method?: str
 }
 
 /** Time from sending a POST to the first chunk of the body that `isFirst` accepts. */
-function timeToFirst(port: number, opts: { path: string; headers?: Record<string, string>; body: string }, isFirst: (text: string) => boolean): Promise<{ ms: number; all: Promise<string> }> {
+function timeToFirst(
+	port: number,
+	opts: { path: string; headers?: Record<string, string>; body: string },
+	isFirst: (text: string) => boolean,
+): Promise<{ ms: number; all: Promise<string> }> {
 	return new Promise((resolve, reject) => {
 		const t0 = performance.now();
 		let got = false;
@@ -63,7 +77,14 @@ function timeToFirst(port: number, opts: { path: string; headers?: Record<string
 		let finish: (s: string) => void;
 		const all = new Promise<string>((r) => (finish = r));
 		const req = http.request(
-			{ host: "127.0.0.1", port, path: opts.path, method: "POST", agent, headers: { host: `localhost:${port}`, "content-type": "application/json", ...opts.headers } },
+			{
+				host: "127.0.0.1",
+				port,
+				path: opts.path,
+				method: "POST",
+				agent,
+				headers: { host: `localhost:${port}`, "content-type": "application/json", ...opts.headers },
+			},
 			(res) => {
 				res.setEncoding("utf8");
 				res.on("data", (d: string) => {
@@ -104,7 +125,8 @@ const median = (xs: number[]) => {
 	const s = [...xs].sort((a, b) => a - b);
 	return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const d1Of = (h: http.IncomingHttpHeaders) => Number(/d1;desc="(\d+) quer/.exec(String(h["server-timing"] ?? ""))?.[1] ?? Number.NaN);
+const d1Of = (h: http.IncomingHttpHeaders) =>
+	Number(/d1;desc="(\d+) quer/.exec(String(h["server-timing"] ?? ""))?.[1] ?? Number.NaN);
 
 async function main() {
 	const fake = await startFakeOpenAI();
@@ -120,13 +142,45 @@ async function main() {
 	const keep = /^(PATH|HOME|USER|LANG|LC_[A-Z]+|TERM|TZ|TMPDIR|CLOUDFLARE_[A-Z_]+|WRANGLER_[A-Z_]+)$/;
 	const devEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => keep.test(k)));
 	const port = 18000 + Math.floor(Math.random() * 2000);
-	const mig = spawnSync(wrangler, ["d1", "migrations", "apply", "kiln", "--local", "--persist-to", stateDir, "-c", "wrangler.toml"], { cwd: root, encoding: "utf8" });
+	const mig = spawnSync(
+		wrangler,
+		["d1", "migrations", "apply", "kiln", "--local", "--persist-to", stateDir, "-c", "wrangler.toml"],
+		{ cwd: root, encoding: "utf8" },
+	);
 	if (mig.status !== 0) throw new Error(mig.stderr);
 	let out = "";
 	const dev: ChildProcess = spawn(
 		wrangler,
-		["dev", "-c", "wrangler.toml", "-c", "workers/codegen/wrangler.toml", "-c", "workers/notion/wrangler.toml", "--persist-to", stateDir, "--port", String(port), "--assets", assetsDir, "--show-interactive-dev-session=false", "--log-level", "log"],
-		{ cwd: root, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...devEnv, ...settings, CLOUDFLARE_INCLUDE_PROCESS_ENV: "true", CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" } },
+		[
+			"dev",
+			"-c",
+			"wrangler.toml",
+			"-c",
+			"workers/codegen/wrangler.toml",
+			"-c",
+			"workers/notion/wrangler.toml",
+			"--persist-to",
+			stateDir,
+			"--port",
+			String(port),
+			"--assets",
+			assetsDir,
+			"--show-interactive-dev-session=false",
+			"--log-level",
+			"log",
+		],
+		{
+			cwd: root,
+			detached: true,
+			stdio: ["ignore", "pipe", "pipe"],
+			env: {
+				...devEnv,
+				...settings,
+				CLOUDFLARE_INCLUDE_PROCESS_ENV: "true",
+				CLOUDFLARE_CF_FETCH_ENABLED: "false",
+				WRANGLER_SEND_METRICS: "false",
+			},
+		},
 	);
 	dev.stdout?.on("data", (d) => (out += d));
 	dev.stderr?.on("data", (d) => (out += d));
@@ -145,12 +199,19 @@ async function main() {
 			if (Date.now() > deadline) throw new Error(`wrangler dev did not start:\n${out}`);
 			await new Promise((r) => setTimeout(r, 300));
 		}
-		console.log(`wrangler dev on :${port} (web + codegen + notion, local D1), fake model at ${fake.url}; ${CONCURRENCY} concurrent clients, ${SECONDS} s rounds`);
+		console.log(
+			`wrangler dev on :${port} (web + codegen + notion, local D1), fake model at ${fake.url}; ${CONCURRENCY} concurrent clients, ${SECONDS} s rounds`,
+		);
 
 		// A project whose version 1 is the calculator starter (so its bytes are known), and a v2 from the fake.
 		let ip = 1;
 		const client = () => ({ "cf-connecting-ip": `10.9.${Math.floor(ip / 250)}.${ip++ % 250}` });
-		const created = await request(port, { path: "/api/generate", method: "POST", headers: { "content-type": "application/json", ...client() }, body: JSON.stringify({ prompt: STARTER_PROMPT }) });
+		const created = await request(port, {
+			path: "/api/generate",
+			method: "POST",
+			headers: { "content-type": "application/json", ...client() },
+			body: JSON.stringify({ prompt: STARTER_PROMPT }),
+		});
 		const project = /"project":"([a-z0-9]+)"/.exec(created.body)?.[1] as string;
 		const token = /"editToken":"([^"]+)"/.exec(created.body)?.[1] as string;
 		const appHost = `${project}.localhost:${port}`;
@@ -160,7 +221,8 @@ async function main() {
 		const pinnedFirst = await request(port, { path: "/v/1", host: appHost });
 		await new Promise((r) => setTimeout(r, 200)); // the cache write is a waitUntil
 		const pinnedCached = await request(port, { path: "/v/1", host: appHost });
-		if (pinnedCached.body !== starterHtml || latest.body !== starterHtml) throw new Error("served bytes differ from the starter");
+		if (pinnedCached.body !== starterHtml || latest.body !== starterHtml)
+			throw new Error("served bytes differ from the starter");
 
 		// ---- (a) pinned vs static, alternating rounds
 		const pinnedRps: number[] = [];
@@ -174,7 +236,12 @@ async function main() {
 
 		// ---- (b) time to first delta vs the fake's own time to first token, interleaved
 		const s = await createScenario(fake.url, { default: { firstTokenDelayMs: 20, chunkDelayMs: 1 } });
-		const upstreamBody = (i: number) => JSON.stringify({ model: "fake-model", stream: true, messages: [{ role: "user", content: `bench ${i} ${s.marker}` }] });
+		const upstreamBody = (i: number) =>
+			JSON.stringify({
+				model: "fake-model",
+				stream: true,
+				messages: [{ role: "user", content: `bench ${i} ${s.marker}` }],
+			});
 		const firstContent = (t: string) => /"content":"[^"]/.test(t);
 		const firstDelta = (t: string) => t.includes("event: delta");
 		const direct: number[] = [];
@@ -186,13 +253,25 @@ async function main() {
 			await d.all;
 			const k0 = performance.now();
 			let startAt = 0;
-			const k = await timeToFirst(port, { path: "/api/generate", headers: client(), body: JSON.stringify({ prompt: `bench ${i} ${s.marker}` }) }, (t) => {
-				if (!startAt && t.includes("event: start")) startAt = performance.now() - k0;
-				return firstDelta(t);
-			});
+			const k = await timeToFirst(
+				port,
+				{ path: "/api/generate", headers: client(), body: JSON.stringify({ prompt: `bench ${i} ${s.marker}` }) },
+				(t) => {
+					if (!startAt && t.includes("event: start")) startAt = performance.now() - k0;
+					return firstDelta(t);
+				},
+			);
 			const kText = await k.all;
 			if (!kText.includes("event: done")) throw new Error(`generation failed: ${kText.slice(-300)}`);
-			const e = await timeToFirst(port, { path: "/api/generate", headers: { ...client(), authorization: `Bearer ${token}` }, body: JSON.stringify({ prompt: `edit ${i} ${s.marker}`, project, fromVersion: 1 }) }, firstDelta);
+			const e = await timeToFirst(
+				port,
+				{
+					path: "/api/generate",
+					headers: { ...client(), authorization: `Bearer ${token}` },
+					body: JSON.stringify({ prompt: `edit ${i} ${s.marker}`, project, fromVersion: 1 }),
+				},
+				firstDelta,
+			);
 			await e.all;
 			if (i >= 3) {
 				// the first runs warm up connections and isolates
@@ -203,7 +282,10 @@ async function main() {
 			}
 		}
 		await new Promise((r) => setTimeout(r, 300));
-		const genLogs = [...out.matchAll(/\{"event":"generation"[^\n]*\}/g)].map((m) => JSON.parse(m[0]) as { outcome: string; d1Queries: number; version: number; provider: string; ttftMs: number });
+		const genLogs = [...out.matchAll(/\{"event":"generation"[^\n]*\}/g)].map(
+			(m) =>
+				JSON.parse(m[0]) as { outcome: string; d1Queries: number; version: number; provider: string; ttftMs: number },
+		);
 		const newGen = genLogs.filter((l) => l.outcome === "done" && l.version === 1 && l.provider !== "starter");
 		const editGen = genLogs.filter((l) => l.outcome === "done" && l.version > 1);
 
@@ -214,22 +296,38 @@ async function main() {
 		const overheadEdit = median(viaKilnEdit.map((k, i) => k - direct[i]));
 		const f = (n: number) => n.toFixed(1);
 		console.log("\n(a) serving the same bytes (%d B)", Buffer.byteLength(starterHtml));
-		console.log(`    pinned version  <project>.localhost/v/1   ${pinnedRps.map(f).join(" / ")} req/s   median ${f(median(pinnedRps))}`);
-		console.log(`    static asset    localhost/bench           ${staticRps.map(f).join(" / ")} req/s   median ${f(median(staticRps))}`);
+		console.log(
+			`    pinned version  <project>.localhost/v/1   ${pinnedRps.map(f).join(" / ")} req/s   median ${f(median(pinnedRps))}`,
+		);
+		console.log(
+			`    static asset    localhost/bench           ${staticRps.map(f).join(" / ")} req/s   median ${f(median(staticRps))}`,
+		);
 		console.log(`    ratio pinned/static = ${ratio.toFixed(2)}   (target >= 0.8) ${ratio >= 0.8 ? "MET" : "NOT MET"}`);
 		console.log(`\n(b) time to first token/delta, ${direct.length} interleaved runs, medians`);
 		console.log(`    fake upstream directly      ${f(median(direct))} ms`);
-		console.log(`    through Kiln (new project)  ${f(median(viaKiln))} ms   overhead median ${f(overhead)} ms (target <= 10) ${overhead <= 10 ? "MET" : "NOT MET"}`);
+		console.log(
+			`    through Kiln (new project)  ${f(median(viaKiln))} ms   overhead median ${f(overhead)} ms (target <= 10) ${overhead <= 10 ? "MET" : "NOT MET"}`,
+		);
 		console.log(`    through Kiln (edit of v1)   ${f(median(viaKilnEdit))} ms   overhead median ${f(overheadEdit)} ms`);
-		console.log(`    (the start event, sent before the model is called, reaches the client after ${f(median(startEvent))} ms:`);
+		console.log(
+			`    (the start event, sent before the model is called, reaches the client after ${f(median(startEvent))} ms:`,
+		);
 		console.log("     the request and response path through wrangler dev, the gateway and the service binding)");
-		console.log(`    (codegen's own ttftMs, request in -> first token in: median ${f(median(newGen.slice(-direct.length).map((l) => l.ttftMs)))} ms)`);
+		console.log(
+			`    (codegen's own ttftMs, request in -> first token in: median ${f(median(newGen.slice(-direct.length).map((l) => l.ttftMs)))} ms)`,
+		);
 		console.log("\n(c) D1 queries per request");
 		console.log(`    latest  (GET /)              ${d1Of(latest.headers)}   (target 1)`);
 		console.log(`    pinned, first hit            ${d1Of(pinnedFirst.headers)}`);
-		console.log(`    pinned, cached               ${d1Of(pinnedCached.headers)}   (target 0) cache: ${/cache;desc="hit"/.test(String(pinnedCached.headers["server-timing"]))}`);
-		console.log(`    generate, new project        ${[...new Set(newGen.map((l) => l.d1Queries))].join(", ")}   (target <= 2; ${newGen.length} generations)`);
-		console.log(`    generate, edit               ${[...new Set(editGen.map((l) => l.d1Queries))].join(", ")}   (target <= 2; ${editGen.length} generations)`);
+		console.log(
+			`    pinned, cached               ${d1Of(pinnedCached.headers)}   (target 0) cache: ${/cache;desc="hit"/.test(String(pinnedCached.headers["server-timing"]))}`,
+		);
+		console.log(
+			`    generate, new project        ${[...new Set(newGen.map((l) => l.d1Queries))].join(", ")}   (target <= 2; ${newGen.length} generations)`,
+		);
+		console.log(
+			`    generate, edit               ${[...new Set(editGen.map((l) => l.d1Queries))].join(", ")}   (target <= 2; ${editGen.length} generations)`,
+		);
 	} finally {
 		stop();
 		await fake.close();

@@ -152,7 +152,6 @@ export function projectFromHost(host: string | null, pattern: string | undefined
 	const h = host.toLowerCase();
 	const p = pattern?.trim();
 	if (p === "off") return null;
-	let m: RegExpExecArray | null;
 	if (p) {
 		const tpl = originPattern(p);
 		if (!tpl) return null;
@@ -160,7 +159,7 @@ export function projectFromHost(host: string | null, pattern: string | undefined
 		const label = h.slice(0, -tpl.suffix.length);
 		return PROJECT_ID.test(label) ? label : null;
 	}
-	m = /^([a-z0-9]+)\.localhost(:\d+)?$/.exec(h);
+	const m = /^([a-z0-9]+)\.localhost(:\d+)?$/.exec(h);
 	return m && PROJECT_ID.test(m[1]) ? m[1] : null;
 }
 

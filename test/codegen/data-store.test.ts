@@ -14,7 +14,8 @@ beforeAll(async () => {
 	base = `http://${project}.localhost:8787`;
 });
 
-const put = (path: string, body: string, b = base) => call(`/_kiln/data/${path}`, { base: b, method: "PUT", body, headers: { "content-type": "application/json" } });
+const put = (path: string, body: string, b = base) =>
+	call(`/_kiln/data/${path}`, { base: b, method: "PUT", body, headers: { "content-type": "application/json" } });
 const get = (path: string, b = base) => call(`/_kiln/data/${path}`, { base: b });
 
 describe("documents", () => {
@@ -25,8 +26,15 @@ describe("documents", () => {
 		const one = await (await get("entries/k1")).json<{ key: string; value: unknown; updatedAt: number }>();
 		expect(one).toMatchObject({ key: "k1", value: { name: "Ada", note: "hi" } });
 		expect(typeof one.updatedAt).toBe("number");
-		const list = await (await get("entries")).json<{ documents: { key: string; value: unknown }[]; next: string | null }>();
-		expect(list.documents.map((d) => [d.key, d.value])).toEqual([["k0", 42], ["k1", { name: "Ada", note: "hi" }], ["k2", ["any", 1, true, null]]]);
+		const list = await (await get("entries")).json<{
+			documents: { key: string; value: unknown }[];
+			next: string | null;
+		}>();
+		expect(list.documents.map((d) => [d.key, d.value])).toEqual([
+			["k0", 42],
+			["k1", { name: "Ada", note: "hi" }],
+			["k2", ["any", 1, true, null]],
+		]);
 		expect(list.next).toBeNull();
 		// Replace.
 		await put("entries/k1", JSON.stringify({ name: "Ada", note: "changed" }));
@@ -42,9 +50,13 @@ describe("documents", () => {
 		for (let i = 0; i < 5; i++) await put(`pages/p${i}`, String(i));
 		const first = await (await get("pages?limit=2")).json<{ documents: { key: string }[]; next: string }>();
 		expect(first.documents.map((d) => d.key)).toEqual(["p0", "p1"]);
-		const second = await (await get(`pages?limit=2&after=${first.next}`)).json<{ documents: { key: string }[]; next: string | null }>();
+		const second = await (await get(`pages?limit=2&after=${first.next}`)).json<{
+			documents: { key: string }[];
+			next: string | null;
+		}>();
 		expect(second.documents.map((d) => d.key)).toEqual(["p2", "p3"]);
-		for (const bad of ["0", "-1", "abc", "1001", "1e3"]) await expectError(await get(`pages?limit=${bad}`), 400, "invalid_limit");
+		for (const bad of ["0", "-1", "abc", "1001", "1e3"])
+			await expectError(await get(`pages?limit=${bad}`), 400, "invalid_limit");
 	});
 
 	it("keeps each project's data apart", async () => {
@@ -126,7 +138,8 @@ describe("bad documents and keys are refused, and nothing is written", () => {
 
 	it("too many requests from one client (429 with Retry-After)", async () => {
 		const headers = { "cf-connecting-ip": "198.51.100.9" };
-		const send = () => callWithEnv({ DATA_LIMITER: env.TIGHT_LIMITER }, `/api/projects/${project}/data/limited`, { headers });
+		const send = () =>
+			callWithEnv({ DATA_LIMITER: env.TIGHT_LIMITER }, `/api/projects/${project}/data/limited`, { headers });
 		for (let i = 0; i < 3; i++) expect((await send()).status).toBe(200);
 		const limited = await send();
 		expect(limited.headers.get("retry-after")).toBe("60");

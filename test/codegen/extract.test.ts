@@ -28,7 +28,8 @@ describe("extractHtml", () => {
 	});
 
 	it("adds the data-store client to apps that use kiln.db without loading it", () => {
-		const uses = "<!DOCTYPE html><html><head><title>a</title></head><body><script>kiln.db.list('x')</script></body></html>";
+		const uses =
+			"<!DOCTYPE html><html><head><title>a</title></head><body><script>kiln.db.list('x')</script></body></html>";
 		expect(withDataClient(uses)).toContain('<head><script src="/_kiln/db.js"></script><title>');
 		expect(withDataClient(DOC)).toBe(DOC);
 		const loads = uses.replace("<head>", '<head><script src="/_kiln/db.js"></script>');
@@ -59,15 +60,28 @@ describe("provider settings", () => {
 	const env = (o: Record<string, string | undefined>) => ({ DB: {} as D1Database, ...o }) as unknown as CodegenBindings;
 
 	it("picks openai-compatible from LLM_BASE_URL, and says what is missing", () => {
-		expect(llmConfig(env({ LLM_BASE_URL: "https://api.cerebras.ai/v1", LLM_MODEL: "llama-3.3-70b" }))).toMatchObject({ configured: true, provider: "openai-compatible" });
+		expect(llmConfig(env({ LLM_BASE_URL: "https://api.cerebras.ai/v1", LLM_MODEL: "llama-3.3-70b" }))).toMatchObject({
+			configured: true,
+			provider: "openai-compatible",
+		});
 		const missing = llmConfig(env({ LLM_BASE_URL: "http://localhost:11434/v1" }));
 		expect(missing).toMatchObject({ configured: false, settings: ["LLM_MODEL"] });
-		expect(llmConfig(env({ LLM_BASE_URL: "ftp://x", LLM_MODEL: "m" }))).toMatchObject({ configured: false, settings: ["LLM_BASE_URL"] });
+		expect(llmConfig(env({ LLM_BASE_URL: "ftp://x", LLM_MODEL: "m" }))).toMatchObject({
+			configured: false,
+			settings: ["LLM_BASE_URL"],
+		});
 	});
 
 	it("supports anthropic (key needed) and workers-ai (binding needed), and names the settings when nothing is set", () => {
-		expect(llmConfig(env({ LLM_PROVIDER: "anthropic", LLM_API_KEY: "k" }))).toMatchObject({ configured: true, provider: "anthropic", model: "claude-sonnet-4-5" });
-		expect(llmConfig(env({ LLM_PROVIDER: "anthropic" }))).toMatchObject({ configured: false, settings: ["LLM_API_KEY"] });
+		expect(llmConfig(env({ LLM_PROVIDER: "anthropic", LLM_API_KEY: "k" }))).toMatchObject({
+			configured: true,
+			provider: "anthropic",
+			model: "claude-sonnet-4-5",
+		});
+		expect(llmConfig(env({ LLM_PROVIDER: "anthropic" }))).toMatchObject({
+			configured: false,
+			settings: ["LLM_API_KEY"],
+		});
 		expect(llmConfig(env({ LLM_PROVIDER: "workers-ai" }))).toMatchObject({ configured: false });
 		expect(llmConfig({ ...env({}), AI: {} as Ai })).toMatchObject({ configured: true, provider: "workers-ai" });
 		const none = llmConfig(env({}));

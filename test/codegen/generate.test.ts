@@ -51,7 +51,9 @@ describe("a prompt becomes a versioned app (must-hold 1)", () => {
 		expect(first.text).toContain(v1Html);
 
 		// The token is stored hashed, never in clear.
-		const row = await env.DB.prepare("SELECT edit_token_hash AS h FROM projects WHERE id = ?").bind(first.project).first<{ h: string }>();
+		const row = await env.DB.prepare("SELECT edit_token_hash AS h FROM projects WHERE id = ?")
+			.bind(first.project)
+			.first<{ h: string }>();
 		expect(row?.h).toBe(await sha256Hex(first.editToken as string));
 
 		// 3. A follow-up with the token: version 2, parent 1, and the model got v1's full code.
@@ -72,7 +74,11 @@ describe("a prompt becomes a versioned app (must-hold 1)", () => {
 		const third = await generate({ prompt: "make it green", project: first.project, fromVersion: 1 }, first.editToken);
 		expect(third.version).toBe(3);
 		const body = await (await call(`/api/projects/${first.project}`)).json<ProjectBody>();
-		expect(body.versions.map((v) => [v.number, v.parentNumber])).toEqual([[1, null], [2, 1], [3, 1]]);
+		expect(body.versions.map((v) => [v.number, v.parentNumber])).toEqual([
+			[1, null],
+			[2, 1],
+			[3, 1],
+		]);
 
 		// 5. /p/<project>/v/1 is what it was.
 		expect(await (await call(`/p/${first.project}/v/1`)).text()).toBe(v1Html);
@@ -80,7 +86,13 @@ describe("a prompt becomes a versioned app (must-hold 1)", () => {
 		// 6. Remix v2: a new project with lineage, v1 = that code, and its own token.
 		const remix = await postJson(`/api/projects/${first.project}/remix`, { fromVersion: 2 });
 		expect(remix.status).toBe(201);
-		const r = await remix.json<{ project: string; version: number; editToken: string; remixedFrom: unknown; appUrl: string }>();
+		const r = await remix.json<{
+			project: string;
+			version: number;
+			editToken: string;
+			remixedFrom: unknown;
+			appUrl: string;
+		}>();
 		expect(r).toMatchObject({ version: 1, remixedFrom: { project: first.project, version: 2 } });
 		expect(r.project).not.toBe(first.project);
 		expect(r.editToken).not.toBe(first.editToken);
@@ -88,14 +100,25 @@ describe("a prompt becomes a versioned app (must-hold 1)", () => {
 		expect(remixed.project).toMatchObject({ remixedFromProject: first.project, remixedFromVersion: 2 });
 		expect(await (await call(`/p/${r.project}/v/1`)).text()).toBe(await (await call(`/p/${first.project}/v/2`)).text());
 		// The original's token does not edit the remix; the remix's own does.
-		await expectError(await postJson("/api/generate", { prompt: "x", project: r.project }, { authorization: `Bearer ${first.editToken}` }), 403, "invalid_edit_token");
+		await expectError(
+			await postJson(
+				"/api/generate",
+				{ prompt: "x", project: r.project },
+				{ authorization: `Bearer ${first.editToken}` },
+			),
+			403,
+			"invalid_edit_token",
+		);
 		expect((await generate({ prompt: "remixed edit", project: r.project }, r.editToken)).version).toBe(2);
 		expect(await (await call(`/p/${first.project}/v/1`)).text()).toBe(v1Html);
 	});
 
 	it("remixes the latest version when no body is sent, and needs no token", async () => {
 		const { project } = await newProject("remix me");
-		const res = await call(`/api/projects/${project}/remix`, { method: "POST", headers: { "content-type": "application/json" } });
+		const res = await call(`/api/projects/${project}/remix`, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+		});
 		expect(res.status).toBe(201);
 		expect((await res.json<{ remixedFrom: unknown }>()).remixedFrom).toEqual({ project, version: 1 });
 	});
@@ -157,26 +180,44 @@ describe("starter prompts (must-hold 6)", () => {
 			const g = await generate({ prompt: `  ${starter.prompt}\n` });
 			expect(g.version, starter.id).toBe(1);
 			expect(await (await call(`/p/${g.project}`)).text()).toBe(starter.code);
-			const v = await (await call(`/api/projects/${g.project}/versions/1`)).json<{ version: { provider: string; model: string } }>();
+			const v = await (await call(`/api/projects/${g.project}/versions/1`)).json<{
+				version: { provider: string; model: string };
+			}>();
 			expect(v.version).toMatchObject({ provider: "starter", model: starter.id });
 		}
 		const prompts = new Set(STARTERS.map((s) => s.prompt));
 		const upstream = await allRequests(FAKE);
-		const asked = upstream.filter((r) => r.body?.messages?.some((m) => typeof m.content === "string" && prompts.has(m.content.trim())));
+		const asked = upstream.filter((r) =>
+			r.body?.messages?.some((m) => typeof m.content === "string" && prompts.has(m.content.trim())),
+		);
 		expect(asked).toEqual([]);
 	});
 
 	it("work with no model configured at all, while other prompts say what to set", async () => {
 		const none = { LLM_BASE_URL: undefined, LLM_MODEL: undefined, LLM_API_KEY: undefined, LLM_PROVIDER: undefined };
 		const json = { "content-type": "application/json" };
-		const ok = await callWithEnv(none, "/api/generate", { method: "POST", headers: json, body: JSON.stringify({ prompt: STARTERS[0].prompt }) });
+		const ok = await callWithEnv(none, "/api/generate", {
+			method: "POST",
+			headers: json,
+			body: JSON.stringify({ prompt: STARTERS[0].prompt }),
+		});
 		expect(ok.status).toBe(200);
-		const events = summarize(await (async () => { const out = []; for await (const e of sseEvents(ok)) out.push(e); return out; })());
+		const events = summarize(
+			await (async () => {
+				const out = [];
+				for await (const e of sseEvents(ok)) out.push(e);
+				return out;
+			})(),
+		);
 		expect(events.version).toBe(1);
 
 		const before = await rowCounts();
 		const err = await expectError(
-			await callWithEnv(none, "/api/generate", { method: "POST", headers: json, body: JSON.stringify({ prompt: "a weather app" }) }),
+			await callWithEnv(none, "/api/generate", {
+				method: "POST",
+				headers: json,
+				body: JSON.stringify({ prompt: "a weather app" }),
+			}),
 			503,
 			"no_provider",
 		);
@@ -184,7 +225,10 @@ describe("starter prompts (must-hold 6)", () => {
 		expect(err.message).toContain("LLM_MODEL");
 		expect(await rowCounts()).toEqual(before);
 
-		const config = await (await callWithEnv(none, "/api/config")).json<{ llm: { configured: boolean; settings: string[] }; starters: unknown[] }>();
+		const config = await (await callWithEnv(none, "/api/config")).json<{
+			llm: { configured: boolean; settings: string[] };
+			starters: unknown[];
+		}>();
 		expect(config.llm.configured).toBe(false);
 		expect(config.llm.settings).toContain("LLM_BASE_URL");
 		expect(config.starters).toHaveLength(STARTERS.length);
@@ -247,9 +291,18 @@ describe("a client that goes away", () => {
 });
 
 describe("the anthropic provider", () => {
-	const anthropic = { LLM_PROVIDER: "anthropic", LLM_BASE_URL: `${FAKE}/v1`, LLM_API_KEY: "sk-ant-test", LLM_MODEL: "claude-test" };
+	const anthropic = {
+		LLM_PROVIDER: "anthropic",
+		LLM_BASE_URL: `${FAKE}/v1`,
+		LLM_API_KEY: "sk-ant-test",
+		LLM_MODEL: "claude-test",
+	};
 	const send = (prompt: string) =>
-		callWithEnv(anthropic, "/api/generate", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ prompt }) });
+		callWithEnv(anthropic, "/api/generate", {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ prompt }),
+		});
 	const read = async (res: Response) => {
 		const out = [];
 		for await (const e of sseEvents(res)) out.push(e);
@@ -264,7 +317,9 @@ describe("the anthropic provider", () => {
 		expect(req.path).toBe("/v1/messages");
 		expect(req.apiKey).toBe("sk-ant-test");
 		expect(req.body?.model).toBe("claude-test");
-		const v = await (await call(`/api/projects/${g.project}/versions/1`)).json<{ version: { provider: string; model: string; code: string } }>();
+		const v = await (await call(`/api/projects/${g.project}/versions/1`)).json<{
+			version: { provider: string; model: string; code: string };
+		}>();
 		expect(v.version).toMatchObject({ provider: "anthropic", model: "claude-test" });
 		expect(v.version.code).toContain(`<h1>an anthropic app ${s.marker}</h1>`);
 	});

@@ -114,7 +114,11 @@ export async function rowCounts(): Promise<{ projects: number; versions: number;
 }
 
 /** Expects a JSON error answer with this status and code. */
-export async function expectError(res: Response, status: number, code: string): Promise<{ code: string; message: string }> {
+export async function expectError(
+	res: Response,
+	status: number,
+	code: string,
+): Promise<{ code: string; message: string }> {
 	const text = await res.text();
 	expect(res.status, text).toBe(status);
 	expect(res.headers.get("content-type")).toContain("application/json");

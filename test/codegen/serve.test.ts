@@ -43,7 +43,9 @@ describe("GET /p/:project (latest)", () => {
 	it("costs exactly one D1 query, 304 included", async () => {
 		expect((await call(`/p/${project}`)).headers.get("server-timing")).toBe('d1;desc="1 query"');
 		const etag = (await call(`/p/${project}`)).headers.get("etag") as string;
-		expect((await call(`/p/${project}`, { headers: { "if-none-match": etag } })).headers.get("server-timing")).toBe('d1;desc="1 query"');
+		expect((await call(`/p/${project}`, { headers: { "if-none-match": etag } })).headers.get("server-timing")).toBe(
+			'd1;desc="1 query"',
+		);
 	});
 
 	it("moves to a new version and its new ETag, and the old ETag no longer matches", async () => {
@@ -89,7 +91,9 @@ describe("GET /p/:project/v/:n (pinned)", () => {
 		expect(noDb.status).toBe(200);
 		expect(noDb.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
 		expect(await noDb.text()).toBe(body);
-		const noDb304 = await callWithEnv({ DB: noDatabase }, `/p/${p}/v/2`, { headers: { "if-none-match": first.headers.get("etag") as string } });
+		const noDb304 = await callWithEnv({ DB: noDatabase }, `/p/${p}/v/2`, {
+			headers: { "if-none-match": first.headers.get("etag") as string },
+		});
 		expect(noDb304.status).toBe(304);
 		// The latest, by contrast, always asks the database.
 		expect((await callWithEnv({ DB: noDatabase }, `/p/${p}`)).status).toBe(500);
@@ -105,11 +109,20 @@ describe("isolation", () => {
 	it("without a project origin, serves apps sandboxed: an opaque origin with no access to Kiln's storage", async () => {
 		for (const path of [`/p/${project}`, `/p/${project}/v/1`]) {
 			const res = await call(path);
-			expect(res.headers.get("content-security-policy")).toBe("sandbox allow-scripts allow-forms allow-modals allow-popups");
+			expect(res.headers.get("content-security-policy")).toBe(
+				"sandbox allow-scripts allow-forms allow-modals allow-popups",
+			);
 			expect(res.headers.get("x-content-type-options")).toBe("nosniff");
 		}
-		const json = await (await call(`/api/projects/${project}`)).json<{ project: { appUrl: string; shareUrl: string; isolation: string }; versions: { appUrl: string }[] }>();
-		expect(json.project).toMatchObject({ appUrl: `https://kiln.test/p/${project}`, shareUrl: `https://kiln.test/p/${project}`, isolation: "sandbox" });
+		const json = await (await call(`/api/projects/${project}`)).json<{
+			project: { appUrl: string; shareUrl: string; isolation: string };
+			versions: { appUrl: string }[];
+		}>();
+		expect(json.project).toMatchObject({
+			appUrl: `https://kiln.test/p/${project}`,
+			shareUrl: `https://kiln.test/p/${project}`,
+			isolation: "sandbox",
+		});
 		expect(json.versions[0].appUrl).toBe(`https://kiln.test/p/${project}/v/1`);
 	});
 
@@ -122,9 +135,19 @@ describe("isolation", () => {
 		expect(pinned.headers.get("location")).toBe(`http://${project}.localhost:8787/v/1`);
 		// Bad input is still refused before any redirect.
 		expect((await call(`/p/${project}/v/0`, { base: "http://localhost:8787" })).status).toBe(400);
-		const json = await (await call(`/api/projects/${project}`, { base: "http://localhost:8787" })).json<{ project: { appUrl: string; shareUrl: string; isolation: string }; versions: { appUrl: string; shareUrl: string }[] }>();
-		expect(json.project).toMatchObject({ appUrl: `http://${project}.localhost:8787/`, shareUrl: `http://localhost:8787/p/${project}`, isolation: "origin" });
-		expect(json.versions[0]).toMatchObject({ appUrl: `http://${project}.localhost:8787/v/1`, shareUrl: `http://localhost:8787/p/${project}/v/1` });
+		const json = await (await call(`/api/projects/${project}`, { base: "http://localhost:8787" })).json<{
+			project: { appUrl: string; shareUrl: string; isolation: string };
+			versions: { appUrl: string; shareUrl: string }[];
+		}>();
+		expect(json.project).toMatchObject({
+			appUrl: `http://${project}.localhost:8787/`,
+			shareUrl: `http://localhost:8787/p/${project}`,
+			isolation: "origin",
+		});
+		expect(json.versions[0]).toMatchObject({
+			appUrl: `http://${project}.localhost:8787/v/1`,
+			shareUrl: `http://localhost:8787/p/${project}/v/1`,
+		});
 	});
 
 	it("serves the app on its own origin without the sandbox (so its localStorage works), and nothing else of Kiln there", async () => {
@@ -139,7 +162,7 @@ describe("isolation", () => {
 		expect((await call("/v/abc", { base })).status).toBe(400);
 		expect((await call("/v/99", { base })).status).toBe(404);
 		// Kiln's API and other projects are not reachable from an app's origin.
-		for (const path of ["/api/projects/" + project, "/api/generate", "/p/" + project, "/healthz"]) {
+		for (const path of [`/api/projects/${project}`, "/api/generate", `/p/${project}`, "/healthz"]) {
 			const res = await call(path, { base, method: path === "/api/generate" ? "POST" : "GET" });
 			expect(res.status, path).toBe(404);
 			expect((await res.json<{ error: { code: string } }>()).error.code).toBe("not_found");

@@ -11,15 +11,35 @@ const faults: { name: string; reply: FakeReply; code: string }[] = [
 	{ name: "401 before streaming", reply: { status: 401 }, code: "upstream_unauthorized" },
 	{ name: "429 before streaming", reply: { status: 429 }, code: "upstream_rate_limited" },
 	{ name: "500 before streaming", reply: { status: 500 }, code: "upstream_error" },
-	{ name: "a stall before the first token, past the timeout", reply: { firstTokenDelayMs: 3_000 }, code: "upstream_timeout" },
+	{
+		name: "a stall before the first token, past the timeout",
+		reply: { firstTokenDelayMs: 3_000 },
+		code: "upstream_timeout",
+	},
 	{ name: "a stall mid-answer, past the timeout", reply: { stallAfterChunks: 3 }, code: "upstream_timeout" },
 	{ name: "the connection cut mid-stream", reply: { failAfterChunks: 3 }, code: "upstream_interrupted" },
 	{ name: "an empty answer", reply: { text: "" }, code: "empty_answer" },
-	{ name: "an answer with no HTML", reply: { text: "I'm sorry, I can't build that. Try something else?" }, code: "no_html" },
-	{ name: "a fence that never closes", reply: { text: "Plan:\n- a page\n\n```html\n<!DOCTYPE html>\n<html><body><p>cut" }, code: "truncated_answer" },
-	{ name: "an answer stopped at the output limit", reply: { text: HTML, finishReason: "length" }, code: "truncated_answer" },
+	{
+		name: "an answer with no HTML",
+		reply: { text: "I'm sorry, I can't build that. Try something else?" },
+		code: "no_html",
+	},
+	{
+		name: "a fence that never closes",
+		reply: { text: "Plan:\n- a page\n\n```html\n<!DOCTYPE html>\n<html><body><p>cut" },
+		code: "truncated_answer",
+	},
+	{
+		name: "an answer stopped at the output limit",
+		reply: { text: HTML, finishReason: "length" },
+		code: "truncated_answer",
+	},
 	{ name: "an empty html fence", reply: { text: "Plan: nothing\n```html\n\n```\n" }, code: "empty_answer" },
-	{ name: "a document that opens <html> and never closes it", reply: { text: "```html\n<!DOCTYPE html>\n<html><body>half\n```\n" }, code: "truncated_answer" },
+	{
+		name: "a document that opens <html> and never closes it",
+		reply: { text: "```html\n<!DOCTYPE html>\n<html><body>half\n```\n" },
+		code: "truncated_answer",
+	},
 ];
 
 describe("upstream faults on a new project", () => {

@@ -5,8 +5,8 @@
  * (Chromium resolves *.localhost to loopback; wrangler dev passes the Host on).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createScenario, type FakeOpenAI, recordedRequests, startFakeOpenAI } from "../fakes/openai.ts";
 import type { DocumentListJson } from "../../src/shared/api.ts";
+import { createScenario, type FakeOpenAI, recordedRequests, startFakeOpenAI } from "../fakes/openai.ts";
 import { type KilnBrowser, launchBrowser, openPage, poll, screenshot } from "./browser.ts";
 import { type DevServer, startDev } from "./dev-server.ts";
 
@@ -17,7 +17,14 @@ let kb: KilnBrowser;
 beforeAll(async () => {
 	fake = await startFakeOpenAI();
 	[dev, kb] = await Promise.all([
-		startDev({ env: { LLM_BASE_URL: `${fake.url}/v1`, LLM_MODEL: "fake-model", LLM_API_KEY: "e2e-key", KILN_SKIP_SPA_BUILD: "1" } }),
+		startDev({
+			env: {
+				LLM_BASE_URL: `${fake.url}/v1`,
+				LLM_MODEL: "fake-model",
+				LLM_API_KEY: "e2e-key",
+				KILN_SKIP_SPA_BUILD: "1",
+			},
+		}),
 		launchBrowser(),
 	]);
 });
@@ -66,7 +73,9 @@ describe("npm run dev with a model", () => {
 
 describe("a generated app in the browser", () => {
 	it("keeps its data in the store across visitors (the to-do starter)", async () => {
-		const g = await generate({ prompt: "Build a to-do list that everyone who opens it shares, and that keeps its items" });
+		const g = await generate({
+			prompt: "Build a to-do list that everyone who opens it shares, and that keeps its items",
+		});
 		const project = g.start.project as string;
 		const { page, errors } = await openPage(kb.browser);
 		await page.goto(appUrl(project));
@@ -95,6 +104,7 @@ describe("a generated app in the browser", () => {
 		await page.goto(`${dev.url}/healthz`);
 		await page.evaluate(() => {
 			localStorage.setItem("kiln-secret", "spa");
+			// biome-ignore lint/suspicious/noDocumentCookie: the test sets a cookie on purpose, to see that an app cannot read it
 			document.cookie = "session=spa-cookie; path=/";
 		});
 		await page.goto(appUrl(a));
@@ -106,14 +116,17 @@ describe("a generated app in the browser", () => {
 		expect(await page.evaluate(() => localStorage.getItem("mine"))).toBeNull();
 		// An app cannot read another app's data through the browser either (no CORS between origins).
 		await page.goto(appUrl(b));
-		const crossRead = await page.evaluate(async (url) => {
-			try {
-				await fetch(url);
-				return "read";
-			} catch {
-				return "blocked";
-			}
-		}, appUrl(a, "/_kiln/data/anything"));
+		const crossRead = await page.evaluate(
+			async (url) => {
+				try {
+					await fetch(url);
+					return "read";
+				} catch {
+					return "blocked";
+				}
+			},
+			appUrl(a, "/_kiln/data/anything"),
+		);
 		expect(crossRead).toBe("blocked");
 		await page.context().close();
 	});

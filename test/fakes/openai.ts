@@ -142,7 +142,8 @@ export async function startFakeOpenAI(opts: { port?: number } = {}): Promise<Fak
 	/** The text of a message's content: a string, or (Anthropic) an array of blocks. */
 	function textOf(content: unknown): string {
 		if (typeof content === "string") return content;
-		if (Array.isArray(content)) return content.map((b) => (b && typeof b === "object" && "text" in b ? String(b.text) : "")).join("");
+		if (Array.isArray(content))
+			return content.map((b) => (b && typeof b === "object" && "text" in b ? String(b.text) : "")).join("");
 		return "";
 	}
 
@@ -156,8 +157,11 @@ export async function startFakeOpenAI(opts: { port?: number } = {}): Promise<Fak
 
 	async function complete(res: Res, reply: FakeReply, prompt: string, scenario: ScenarioState | undefined) {
 		if (reply.status && reply.status !== 200) {
-			const type = reply.status === 401 ? "invalid_api_key" : reply.status === 429 ? "rate_limit_exceeded" : "server_error";
-			return json(res, reply.status, { error: { message: `fake upstream answered ${reply.status}`, type, code: type } });
+			const type =
+				reply.status === 401 ? "invalid_api_key" : reply.status === 429 ? "rate_limit_exceeded" : "server_error";
+			return json(res, reply.status, {
+				error: { message: `fake upstream answered ${reply.status}`, type, code: type },
+			});
 		}
 		const text = reply.text ?? defaultAnswer(prompt, ++served);
 		const size = reply.chunkSize ?? 24;
@@ -210,20 +214,40 @@ export async function startFakeOpenAI(opts: { port?: number } = {}): Promise<Fak
 	/** The same behaviours in Anthropic's Messages API streaming format. */
 	async function completeAnthropic(res: Res, reply: FakeReply, prompt: string, scenario: ScenarioState | undefined) {
 		if (reply.status && reply.status !== 200) {
-			const type = reply.status === 401 ? "authentication_error" : reply.status === 429 ? "rate_limit_error" : "api_error";
-			return json(res, reply.status, { type: "error", error: { type, message: `fake upstream answered ${reply.status}` } });
+			const type =
+				reply.status === 401 ? "authentication_error" : reply.status === 429 ? "rate_limit_error" : "api_error";
+			return json(res, reply.status, {
+				type: "error",
+				error: { type, message: `fake upstream answered ${reply.status}` },
+			});
 		}
 		const text = reply.text ?? defaultAnswer(prompt, ++served);
 		const size = reply.chunkSize ?? 24;
-		const event = (name: string, data: object) => `event: ${name}\ndata: ${JSON.stringify({ type: name, ...data })}\n\n`;
+		const event = (name: string, data: object) =>
+			`event: ${name}\ndata: ${JSON.stringify({ type: name, ...data })}\n\n`;
 		res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-		res.write(event("message_start", { message: { id: `msg_fake${Date.now()}`, type: "message", role: "assistant", model: "fake-claude", content: [], stop_reason: null, usage: { input_tokens: Math.ceil(prompt.length / 4), output_tokens: 1 } } }));
+		res.write(
+			event("message_start", {
+				message: {
+					id: `msg_fake${Date.now()}`,
+					type: "message",
+					role: "assistant",
+					model: "fake-claude",
+					content: [],
+					stop_reason: null,
+					usage: { input_tokens: Math.ceil(prompt.length / 4), output_tokens: 1 },
+				},
+			}),
+		);
 		res.write(event("content_block_start", { index: 0, content_block: { type: "text", text: "" } }));
 		if (reply.firstTokenDelayMs) await sleep(reply.firstTokenDelayMs);
 		for (let i = 0, sent = 1; i < text.length; i += size, sent++) {
 			if (res.destroyed) return;
 			if (i > 0 && reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
-			const frame = event("content_block_delta", { index: 0, delta: { type: "text_delta", text: text.slice(i, i + size) } });
+			const frame = event("content_block_delta", {
+				index: 0,
+				delta: { type: "text_delta", text: text.slice(i, i + size) },
+			});
 			if (reply.failAfterChunks === sent) {
 				await new Promise<void>((resolve) => res.write(frame, () => resolve()));
 				await sleep(20);
@@ -246,7 +270,12 @@ export async function startFakeOpenAI(opts: { port?: number } = {}): Promise<Fak
 		if (res.destroyed) return;
 		res.write(event("content_block_stop", { index: 0 }));
 		const stop = (reply.finishReason ?? "stop") === "length" ? "max_tokens" : "end_turn";
-		res.write(event("message_delta", { delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: Math.max(1, Math.ceil(text.length / 4)) } }));
+		res.write(
+			event("message_delta", {
+				delta: { stop_reason: stop, stop_sequence: null },
+				usage: { output_tokens: Math.max(1, Math.ceil(text.length / 4)) },
+			}),
+		);
 		res.write(event("message_stop", {}));
 		res.end();
 	}
@@ -272,7 +301,12 @@ export async function startFakeOpenAI(opts: { port?: number } = {}): Promise<Fak
 			if (path === "/_fake/scenarios" && req.method === "POST") {
 				const opts = JSON.parse((await readBody(req)) || "{}") as ScenarioOptions;
 				const id = `s${nextScenario++}${Math.random().toString(36).slice(2, 8)}`;
-				scenarios.set(id, { replies: [...(opts.replies ?? [])], default: opts.default ?? {}, requests: [], held: new Set() });
+				scenarios.set(id, {
+					replies: [...(opts.replies ?? [])],
+					default: opts.default ?? {},
+					requests: [],
+					held: new Set(),
+				});
 				const host = req.headers.host ?? "127.0.0.1";
 				return json(res, 201, { id, marker: `[fake:${id}]`, baseUrl: `http://${host}/s/${id}/v1` });
 			}
@@ -311,7 +345,11 @@ export async function startFakeOpenAI(opts: { port?: number } = {}): Promise<Fak
 				const reply = s ? (s.replies.shift() ?? s.default) : {};
 				// The default answer echoes the last paragraph of the last message: the request
 				// itself, when the message also carries the code being edited.
-				const prompt = textOf(body?.messages?.at(-1)?.content).trim().split(/\n\s*\n/).at(-1) ?? "";
+				const prompt =
+					textOf(body?.messages?.at(-1)?.content)
+						.trim()
+						.split(/\n\s*\n/)
+						.at(-1) ?? "";
 				if (anthropic) return await completeAnthropic(res, reply, prompt.slice(0, 200), s);
 				return await complete(res, reply, prompt.slice(0, 200), s);
 			}

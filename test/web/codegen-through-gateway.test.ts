@@ -13,7 +13,10 @@ async function readEvents(res: Response) {
 	return text
 		.split("\n\n")
 		.filter(Boolean)
-		.map((block) => ({ event: /^event: (.*)$/m.exec(block)?.[1], data: JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? "null") }));
+		.map((block) => ({
+			event: /^event: (.*)$/m.exec(block)?.[1],
+			data: JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? "null"),
+		}));
 }
 
 describe("through the gateway", () => {
@@ -51,8 +54,13 @@ describe("through the gateway", () => {
 		const app = await at(`http://${project}.localhost:8787/`);
 		expect(app.status).toBe(200);
 		expect(await app.text()).toContain(`<h1>a gateway app ${s.marker}</h1>`);
-		expect((await at(`http://${project}.localhost:8787/v/1`)).headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
-		const put = await at(`http://${project}.localhost:8787/_kiln/data/notes/n1`, { method: "PUT", body: '{"text":"kept"}' });
+		expect((await at(`http://${project}.localhost:8787/v/1`)).headers.get("cache-control")).toBe(
+			"public, max-age=31536000, immutable",
+		);
+		const put = await at(`http://${project}.localhost:8787/_kiln/data/notes/n1`, {
+			method: "PUT",
+			body: '{"text":"kept"}',
+		});
 		expect(put.status).toBe(200);
 		const got = await at(`http://${project}.localhost:8787/_kiln/data/notes/n1`);
 		expect(await got.json()).toMatchObject({ key: "n1", value: { text: "kept" } });

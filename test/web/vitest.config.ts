@@ -37,7 +37,11 @@ export default defineProject(async () => {
 						compatibilityDate,
 						d1Databases: { DB: D1_ID },
 						...(w === "codegen" && {
-							bindings: { LLM_BASE_URL: `${ctx.inject("fakeOpenAIUrl")}/v1`, LLM_MODEL: "fake-model", LLM_MAX_RETRIES: "0" },
+							bindings: {
+								LLM_BASE_URL: `${ctx.inject("fakeOpenAIUrl")}/v1`,
+								LLM_MODEL: "fake-model",
+								LLM_MAX_RETRIES: "0",
+							},
 							ratelimits: {
 								GENERATE_LIMITER: { namespace_id: "3001", simple: { limit: 100_000, period: 60 as const } },
 								DATA_LIMITER: { namespace_id: "3002", simple: { limit: 100_000, period: 60 as const } },

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { type Db, createDb } from "../../src/db/client";
+import { createDb, type Db } from "../../src/db/client";
 import { countingD1, serverTiming } from "./d1-count";
 
 export type CodegenEnv = {
@@ -22,7 +22,10 @@ export type CodegenEnv = {
 export const withDb: MiddlewareHandler<CodegenEnv> = async (c, next) => {
 	const counter = countingD1(c.env.DB);
 	// Built on first use: a pinned version served from the cache never needs it.
-	c.set("db", lazy(() => createDb(counter.db)));
+	c.set(
+		"db",
+		lazy(() => createDb(counter.db)),
+	);
 	c.set("d1Queries", counter.count);
 	await next();
 	try {

@@ -36,9 +36,14 @@ export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> 
 		if (!found) throw new HttpError(404, "project_not_found", `No project "${req.project}".`);
 		const token = bearerToken(c.req.raw);
 		if (!token) {
-			throw new HttpError(401, "edit_token_required", "Editing a project needs its edit token: Authorization: Bearer <editToken>. Anyone may remix it instead.", {
-				"WWW-Authenticate": 'Bearer realm="kiln"',
-			});
+			throw new HttpError(
+				401,
+				"edit_token_required",
+				"Editing a project needs its edit token: Authorization: Bearer <editToken>. Anyone may remix it instead.",
+				{
+					"WWW-Authenticate": 'Bearer realm="kiln"',
+				},
+			);
 		}
 		if (!sameDigest(await sha256Hex(token), found.project.editTokenHash)) {
 			throw new HttpError(403, "invalid_edit_token", "That edit token does not belong to this project.");
@@ -113,17 +118,30 @@ export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> 
 			number = 1;
 		}
 		if (number === null) {
-			sse.send({ event: "error", data: { code: "project_not_found", message: `Project "${projectId}" no longer exists.` } });
+			sse.send({
+				event: "error",
+				data: { code: "project_not_found", message: `Project "${projectId}" no longer exists.` },
+			});
 			return;
 		}
 		sse.send({ event: "done", data: { project: projectId, version: number, stats } });
-		log({ project: projectId, outcome: "done", version: number, provider, ttftMs: stats.ttftMs, d1Queries: c.get("d1Queries")() });
+		log({
+			project: projectId,
+			outcome: "done",
+			version: number,
+			provider,
+			ttftMs: stats.ttftMs,
+			d1Queries: c.get("d1Queries")(),
+		});
 	};
 
 	const work = run()
 		.catch((err) => {
 			console.error(`generate failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
-			sse.send({ event: "error", data: { code: "internal_error", message: "Something went wrong on our side; nothing was stored. Try again." } });
+			sse.send({
+				event: "error",
+				data: { code: "internal_error", message: "Something went wrong on our side; nothing was stored. Try again." },
+			});
 		})
 		.finally(() => sse.close());
 	// Carry on (and store the version) even if the client disconnects.
@@ -144,7 +162,12 @@ function parseRequest(body: unknown): GenerateRequest {
 	return parsed.data;
 }
 
-function statsOf(startedAt: number, firstTokenAt: number | null, finishedAt: number, outputTokens: number): GenerationStats {
+function statsOf(
+	startedAt: number,
+	firstTokenAt: number | null,
+	finishedAt: number,
+	outputTokens: number,
+): GenerationStats {
 	const ttftMs = (firstTokenAt ?? finishedAt) - startedAt;
 	const durationMs = finishedAt - startedAt;
 	// Speed while streaming (after the first token); the whole duration when it all came at once.

@@ -1,5 +1,5 @@
-import { MAX_BODY_BYTES } from "../../src/shared/api";
 import { HttpError } from "../../src/http/errors";
+import { MAX_BODY_BYTES } from "../../src/shared/api";
 
 /**
  * Reads a request body as JSON (with `requireJsonType`, only when sent as
@@ -9,7 +9,12 @@ import { HttpError } from "../../src/http/errors";
  */
 export async function readJson(
 	request: Request,
-	opts: { maxBytes?: number; allowEmpty?: boolean; requireJsonType?: boolean; tooLarge?: { code: string; message: string } } = {},
+	opts: {
+		maxBytes?: number;
+		allowEmpty?: boolean;
+		requireJsonType?: boolean;
+		tooLarge?: { code: string; message: string };
+	} = {},
 ): Promise<unknown> {
 	const max = opts.maxBytes ?? MAX_BODY_BYTES;
 	// A cross-site form or a no-cors fetch can POST text/plain without asking; requiring
@@ -18,7 +23,11 @@ export async function readJson(
 		throw new HttpError(415, "unsupported_media_type", "Send the body as JSON, with Content-Type: application/json.");
 	}
 	const tooLarge = () =>
-		new HttpError(413, opts.tooLarge?.code ?? "body_too_large", opts.tooLarge?.message ?? `A request body is at most ${max} bytes.`);
+		new HttpError(
+			413,
+			opts.tooLarge?.code ?? "body_too_large",
+			opts.tooLarge?.message ?? `A request body is at most ${max} bytes.`,
+		);
 	const declared = request.headers.get("content-length");
 	if (declared !== null && Number(declared) > max) throw tooLarge();
 	const chunks: Uint8Array[] = [];
@@ -100,7 +109,10 @@ export function newProjectId(): string {
 /** A new edit token: 32 random bytes, base64url, prefixed so it is recognisable in a leak scan. */
 export function newEditToken(): string {
 	const bytes = crypto.getRandomValues(new Uint8Array(32));
-	return `kiln_${btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")}`;
+	return `kiln_${btoa(String.fromCharCode(...bytes))
+		.replace(/\+/g, "-")
+		.replace(/\//g, "_")
+		.replace(/=+$/, "")}`;
 }
 
 /** The bearer token of a request, or null. */

@@ -41,7 +41,11 @@ export function llmConfig(env: CodegenBindings): LlmConfig {
 	const chosen: string | undefined = provider ?? (baseUrl ? "openai-compatible" : env.AI ? "workers-ai" : undefined);
 	switch (chosen) {
 		case undefined:
-			return { configured: false, message: `No language model is configured. ${HOW_TO}`, settings: ["LLM_PROVIDER", "LLM_BASE_URL", "LLM_API_KEY", "LLM_MODEL"] };
+			return {
+				configured: false,
+				message: `No language model is configured. ${HOW_TO}`,
+				settings: ["LLM_PROVIDER", "LLM_BASE_URL", "LLM_API_KEY", "LLM_MODEL"],
+			};
 		case "openai-compatible": {
 			const missing = [!baseUrl && "LLM_BASE_URL", !model && "LLM_MODEL"].filter(Boolean) as string[];
 			if (missing.length) {
@@ -52,20 +56,29 @@ export function llmConfig(env: CodegenBindings): LlmConfig {
 				};
 			}
 			if (!/^https?:\/\//.test(baseUrl as string)) {
-				return { configured: false, message: "LLM_BASE_URL must start with http:// or https://.", settings: ["LLM_BASE_URL"] };
+				return {
+					configured: false,
+					message: "LLM_BASE_URL must start with http:// or https://.",
+					settings: ["LLM_BASE_URL"],
+				};
 			}
 			return { configured: true, provider: "openai-compatible", baseUrl, apiKey, model: model as string };
 		}
 		case "anthropic":
 			if (!apiKey) {
-				return { configured: false, message: "LLM_PROVIDER=anthropic needs LLM_API_KEY (an Anthropic API key).", settings: ["LLM_API_KEY"] };
+				return {
+					configured: false,
+					message: "LLM_PROVIDER=anthropic needs LLM_API_KEY (an Anthropic API key).",
+					settings: ["LLM_API_KEY"],
+				};
 			}
 			return { configured: true, provider: "anthropic", baseUrl, apiKey, model: model ?? DEFAULT_ANTHROPIC_MODEL };
 		case "workers-ai":
 			if (!env.AI) {
 				return {
 					configured: false,
-					message: "LLM_PROVIDER=workers-ai needs the AI binding, which exists only once deployed with [ai] in workers/codegen/wrangler.toml. Locally, set LLM_BASE_URL and LLM_MODEL instead.",
+					message:
+						"LLM_PROVIDER=workers-ai needs the AI binding, which exists only once deployed with [ai] in workers/codegen/wrangler.toml. Locally, set LLM_BASE_URL and LLM_MODEL instead.",
 					settings: ["LLM_PROVIDER", "LLM_BASE_URL", "LLM_MODEL"],
 				};
 			}
@@ -97,6 +110,8 @@ export function generationSettings(env: CodegenBindings): GenerationSettings {
 	return {
 		idleTimeoutMs: int(env.LLM_IDLE_TIMEOUT_MS, 30_000, 100, 600_000),
 		maxRetries: int(env.LLM_MAX_RETRIES, 1, 0, 5),
-		maxOutputTokens: env.LLM_MAX_OUTPUT_TOKENS ? int(env.LLM_MAX_OUTPUT_TOKENS, 0, 1, 1_000_000) || undefined : undefined,
+		maxOutputTokens: env.LLM_MAX_OUTPUT_TOKENS
+			? int(env.LLM_MAX_OUTPUT_TOKENS, 0, 1, 1_000_000) || undefined
+			: undefined,
 	};
 }

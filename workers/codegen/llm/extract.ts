@@ -15,7 +15,11 @@ export function extractHtml(answer: string, finishReason?: string): Extraction {
 		return { ok: false, code: "empty_answer", message: "The model answered with nothing." };
 	}
 	if (finishReason === "length") {
-		return { ok: false, code: "truncated_answer", message: "The model stopped at its output limit before finishing the app." };
+		return {
+			ok: false,
+			code: "truncated_answer",
+			message: "The model stopped at its output limit before finishing the app.",
+		};
 	}
 	let found: { html: string } | null = null;
 	let unclosed = false;
@@ -35,12 +39,20 @@ export function extractHtml(answer: string, finishReason?: string): Extraction {
 	}
 	if (!found) {
 		return unclosed
-			? { ok: false, code: "truncated_answer", message: "The model's HTML ends before its closing fence: the answer was cut short." }
+			? {
+					ok: false,
+					code: "truncated_answer",
+					message: "The model's HTML ends before its closing fence: the answer was cut short.",
+				}
 			: { ok: false, code: "no_html", message: "The model's answer has no ```html block." };
 	}
 	if (found.html === "") return { ok: false, code: "empty_answer", message: "The model's ```html block is empty." };
 	if (/<html[\s>]/i.test(found.html) && !/<\/html\s*>/i.test(found.html)) {
-		return { ok: false, code: "truncated_answer", message: "The model's HTML opens <html> but never closes it: the answer was cut short." };
+		return {
+			ok: false,
+			code: "truncated_answer",
+			message: "The model's HTML opens <html> but never closes it: the answer was cut short.",
+		};
 	}
 	return { ok: true, html: withDataClient(found.html) };
 }
@@ -53,7 +65,10 @@ export function withDataClient(html: string): string {
 	const head = /<head[^>]*>/i.exec(html);
 	if (head) return html.slice(0, head.index + head[0].length) + CLIENT_TAG + html.slice(head.index + head[0].length);
 	const doctype = /<!doctype[^>]*>/i.exec(html);
-	if (doctype) return html.slice(0, doctype.index + doctype[0].length) + CLIENT_TAG + html.slice(doctype.index + doctype[0].length);
+	if (doctype)
+		return (
+			html.slice(0, doctype.index + doctype[0].length) + CLIENT_TAG + html.slice(doctype.index + doctype[0].length)
+		);
 	return CLIENT_TAG + html;
 }
 

@@ -22,8 +22,12 @@ export function languageModel(config: Configured, env: CodegenBindings): Languag
 				includeUsage: true,
 			}).chatModel(config.model);
 		case "anthropic":
-			return createAnthropic({ apiKey: config.apiKey, ...(config.baseUrl && { baseURL: config.baseUrl }) })(config.model);
+			return createAnthropic({ apiKey: config.apiKey, ...(config.baseUrl && { baseURL: config.baseUrl }) })(
+				config.model,
+			);
 		case "workers-ai":
-			return createWorkersAI({ binding: env.AI as Ai })(config.model as Parameters<ReturnType<typeof createWorkersAI>>[0]);
+			return createWorkersAI({ binding: env.AI as Ai })(
+				config.model as Parameters<ReturnType<typeof createWorkersAI>>[0],
+			);
 	}
 }

@@ -101,20 +101,30 @@ export function classify(err: unknown, receivedText: boolean): { code: string; m
 	if (err instanceof Error && /needs to be run remotely/i.test(err.message)) {
 		return {
 			code: "no_provider",
-			message: "Workers AI runs only once deployed (it has no local simulator). Locally, set LLM_BASE_URL and LLM_MODEL (and LLM_API_KEY).",
+			message:
+				"Workers AI runs only once deployed (it has no local simulator). Locally, set LLM_BASE_URL and LLM_MODEL (and LLM_API_KEY).",
 		};
 	}
 	const call = findApiCallError(err);
 	// A 2xx status means the answer had begun: the failure came while reading its body.
 	const status = call?.statusCode !== undefined && call.statusCode >= 300 ? call.statusCode : undefined;
 	if (status === 401 || status === 403) {
-		return { code: "upstream_unauthorized", message: `The model provider refused the request (${status}): check LLM_API_KEY.` };
+		return {
+			code: "upstream_unauthorized",
+			message: `The model provider refused the request (${status}): check LLM_API_KEY.`,
+		};
 	}
 	if (status === 429) {
-		return { code: "upstream_rate_limited", message: "The model provider is rate-limiting Kiln (429). Try again in a minute." };
+		return {
+			code: "upstream_rate_limited",
+			message: "The model provider is rate-limiting Kiln (429). Try again in a minute.",
+		};
 	}
 	if (status === 404) {
-		return { code: "upstream_not_found", message: "The model provider answered 404: check LLM_BASE_URL and LLM_MODEL." };
+		return {
+			code: "upstream_not_found",
+			message: "The model provider answered 404: check LLM_BASE_URL and LLM_MODEL.",
+		};
 	}
 	if (status !== undefined && status >= 500) {
 		return { code: "upstream_error", message: `The model provider failed (${status}). Try again later.` };
@@ -123,7 +133,10 @@ export function classify(err: unknown, receivedText: boolean): { code: string; m
 		return { code: "upstream_rejected", message: `The model provider rejected the request (${status}).` };
 	}
 	if (receivedText || (call?.statusCode !== undefined && call.statusCode < 300)) {
-		return { code: "upstream_interrupted", message: "The connection to the model broke before the answer was complete." };
+		return {
+			code: "upstream_interrupted",
+			message: "The connection to the model broke before the answer was complete.",
+		};
 	}
 	return { code: "upstream_unreachable", message: "Could not reach the model provider: check LLM_BASE_URL." };
 }

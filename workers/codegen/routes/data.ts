@@ -58,8 +58,13 @@ export const dataRoutes = new Hono<CodegenEnv>()
 		}
 		const result = await putDocument(c.get("db"), c.get("projectId"), collection, key, json, MAX_DOCUMENTS_PER_PROJECT);
 		if (!result.ok) {
-			if (result.reason === "project_not_found") throw new HttpError(404, "project_not_found", `No project "${c.get("projectId")}".`);
-			throw new HttpError(409, "too_many_documents", `A project holds at most ${MAX_DOCUMENTS_PER_PROJECT} documents; delete some first.`);
+			if (result.reason === "project_not_found")
+				throw new HttpError(404, "project_not_found", `No project "${c.get("projectId")}".`);
+			throw new HttpError(
+				409,
+				"too_many_documents",
+				`A project holds at most ${MAX_DOCUMENTS_PER_PROJECT} documents; delete some first.`,
+			);
 		}
 		return c.json({ key, updatedAt: result.updatedAt });
 	})
@@ -73,7 +78,11 @@ export const dataRoutes = new Hono<CodegenEnv>()
 
 function parseCollection(raw: string): string {
 	if (!COLLECTION_NAME.test(raw)) {
-		throw new HttpError(400, "invalid_collection", "A collection name is 1 to 64 of A-Z a-z 0-9 _ - (not starting with -).");
+		throw new HttpError(
+			400,
+			"invalid_collection",
+			"A collection name is 1 to 64 of A-Z a-z 0-9 _ - (not starting with -).",
+		);
 	}
 	return raw;
 }

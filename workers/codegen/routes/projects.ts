@@ -2,12 +2,7 @@ import { Hono } from "hono";
 import { createProject, getProject, getProjectAndVersion, getVersion, listVersions } from "../../../src/db/projects";
 import { HttpError } from "../../../src/http/errors";
 import { parseProjectId, parseVersionNumber } from "../../../src/http/params";
-import {
-	type ProjectJson,
-	type RemixResponse,
-	projectOrigin,
-	remixRequest,
-} from "../../../src/shared/api";
+import { type ProjectJson, projectOrigin, type RemixResponse, remixRequest } from "../../../src/shared/api";
 import { sha256Hex } from "../../../src/shared/hash";
 import type { CodegenEnv } from "../context";
 import { clientKey, newEditToken, newProjectId, rateLimit, readJson } from "../http";
@@ -48,7 +43,8 @@ export const projectsRoutes = new Hono<CodegenEnv>()
 		const id = parseProjectId(c.req.param("project"));
 		const raw = await readJson(c.req.raw, { allowEmpty: true, requireJsonType: true });
 		const parsed = remixRequest.safeParse(raw ?? {});
-		if (!parsed.success) throw new HttpError(400, "invalid_request", parsed.error.issues[0]?.message ?? "Invalid request.");
+		if (!parsed.success)
+			throw new HttpError(400, "invalid_request", parsed.error.issues[0]?.message ?? "Invalid request.");
 		await rateLimit(c.env.GENERATE_LIMITER, clientKey(c.req.raw), "new projects");
 		const db = c.get("db");
 		const found = await getProjectAndVersion(db, id, parsed.data.fromVersion ?? "latest");

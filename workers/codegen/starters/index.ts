@@ -28,8 +28,18 @@ export const STARTERS: readonly Starter[] = [
 	},
 	{ id: "snake", title: "Snake", prompt: "Make a snake game I can play with the arrow keys", code: snake },
 	{ id: "timer", title: "Timer and stopwatch", prompt: "Make a countdown timer with a stopwatch mode", code: timer },
-	{ id: "guestbook", title: "Guest book", prompt: "Make a guest book where visitors leave their name and a note", code: guestbook },
-	{ id: "tip-calculator", title: "Tip calculator", prompt: "Build a tip calculator that splits the bill", code: tipCalculator },
+	{
+		id: "guestbook",
+		title: "Guest book",
+		prompt: "Make a guest book where visitors leave their name and a note",
+		code: guestbook,
+	},
+	{
+		id: "tip-calculator",
+		title: "Tip calculator",
+		prompt: "Build a tip calculator that splits the bill",
+		code: tipCalculator,
+	},
 ];
 
 const byPrompt = new Map(STARTERS.map((s) => [s.prompt, s]));
