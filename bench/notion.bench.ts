@@ -11,7 +11,12 @@
  *
  * Run: `npm run bench -- notion`.
  */
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import path from "node:path";
 import { signWebhookPayload } from "@notionhq/client";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { startDev } from "../test/e2e/dev-server.ts";
 import { FAKE_TOKEN, startFakeNotion } from "../test/fakes/notion.ts";
 import { startFakeSites } from "../test/fakes/sites.ts";
@@ -21,8 +26,54 @@ const VERIFY = "secret_bench_verification_token";
 const CONCURRENCY = 50;
 const ROUNDS = 6;
 
+const root = path.resolve(import.meta.dirname, "..");
 const notion = await startFakeNotion();
 const sites = await startFakeSites();
+
+/**
+ * The notion Worker alone in Miniflare (no wrangler proxy, no gateway): what
+ * our own code costs per acknowledgement, apart from the dev stack.
+ */
+async function startAlone(): Promise<{ url: string; dispose: () => Promise<void> }> {
+	const out = path.join(root, ".wrangler/bench-notion");
+	execFileSync(
+		path.join(root, "node_modules/.bin/wrangler"),
+		["deploy", "--dry-run", "--outdir", out, "-c", "workers/notion/wrangler.toml"],
+		{
+			cwd: root,
+			stdio: "pipe",
+		},
+	);
+	const mf = new Miniflare(
+		convertV4MiniflareOptions({
+			modules: true,
+			scriptPath: path.join(out, "index.js"),
+			compatibilityDate: "2026-11-01",
+			d1Databases: { DB: "kiln" },
+			queueProducers: { NOTION_EVENTS: "kiln-notion-events" },
+			queueConsumers: { "kiln-notion-events": { maxBatchTimeout: 0 } },
+			durableObjects: { NOTION_RATE_LIMITER: "NotionRateLimiter" },
+			bindings: {
+				NOTION_TOKEN: FAKE_TOKEN,
+				NOTION_API_BASE_URL: notion.url,
+				NOTION_WEBHOOK_SECRET: SECRET,
+				NOTION_VERIFICATION_TOKEN: VERIFY,
+			},
+		}),
+	);
+	const url = await mf.ready;
+	const db = await mf.getD1Database("DB");
+	const dir = path.join(root, "migrations");
+	for (const file of readdirSync(dir)
+		.filter((f) => f.endsWith(".sql"))
+		.sort()) {
+		for (const stmt of readFileSync(path.join(dir, file), "utf8").split("--> statement-breakpoint")) {
+			if (stmt.trim()) await db.prepare(stmt).run();
+		}
+	}
+	return { url: url.origin, dispose: () => mf.dispose() };
+}
+
 console.log("starting npm run dev (fake Notion at %s)...", notion.url);
 const dev = await startDev({
 	env: {
@@ -50,9 +101,13 @@ function automationBody(id: string, properties: Record<string, unknown> = {}, pa
 	};
 }
 
-async function postAutomation(path: string, body: unknown): Promise<{ status: number; event: string; ms: number }> {
+async function postAutomation(
+	path: string,
+	body: unknown,
+	base = `${dev.url}/notion`,
+): Promise<{ status: number; event: string; ms: number }> {
 	const t0 = performance.now();
-	const res = await fetch(`${dev.url}/notion${path}`, {
+	const res = await fetch(`${base}${path}`, {
 		method: "POST",
 		headers: { authorization: `Bearer ${SECRET}`, "content-type": "application/json" },
 		body: JSON.stringify(body),
@@ -61,11 +116,11 @@ async function postAutomation(path: string, body: unknown): Promise<{ status: nu
 	return { status: res.status, event: json.event, ms: performance.now() - t0 };
 }
 
-async function postEvent(ev: unknown): Promise<{ status: number; ms: number }> {
+async function postEvent(ev: unknown, base = `${dev.url}/notion`): Promise<{ status: number; ms: number }> {
 	const body = JSON.stringify(ev);
 	const signature = await signWebhookPayload({ body, verificationToken: VERIFY });
 	const t0 = performance.now();
-	const res = await fetch(`${dev.url}/notion/webhooks`, {
+	const res = await fetch(`${base}/webhooks`, {
 		method: "POST",
 		headers: { "x-notion-signature": signature, "content-type": "application/json" },
 		body,
@@ -109,11 +164,10 @@ async function measured(send: () => Promise<string>): Promise<number> {
 	return notion.calls.length - before;
 }
 
-try {
-	// ------------------------------------------------------------------ 1. acknowledgement latency
-	console.log(
-		`\n1. Acknowledgement latency, ${CONCURRENCY} concurrent deliveries × ${ROUNDS} rounds (first round is warm-up, not counted)`,
-	);
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+
+/** 50 concurrent automation deliveries, 50 signed events and 50 health checks per round, against `base`. */
+async function ackLatency(name: string, base: string) {
 	const autoSamples: number[] = [];
 	const hookSamples: number[] = [];
 	const floorSamples: number[] = [];
@@ -127,25 +181,29 @@ try {
 				return postAutomation(
 					"/property/injections",
 					automationBody(id, { Name: title(id), JSON: text(JSON.stringify({ Name: id })) }),
+					base,
 				);
 			}),
 		);
 		// Integration events no automation handles (recorded, then ignored without a Notion call).
 		const hooks = await Promise.all(
 			Array.from({ length: CONCURRENCY }, () =>
-				postEvent({
-					id: uuid(),
-					type: "page.locked",
-					entity: { id: uuid(), type: "page" },
-					authors: [{ id: uuid(), type: "person" }],
-				}),
+				postEvent(
+					{
+						id: uuid(),
+						type: "page.locked",
+						entity: { id: uuid(), type: "page" },
+						authors: [{ id: uuid(), type: "person" }],
+					},
+					base,
+				),
 			),
 		);
-		// The floor of this machine and stack: a GET that does one D1 read through the same gateway.
+		// The floor of this machine and stack: a GET that does one D1 read by the same path.
 		const floor = await Promise.all(
 			Array.from({ length: CONCURRENCY }, async () => {
 				const t0 = performance.now();
-				const res = await fetch(`${dev.url}/notion/healthz`);
+				const res = await fetch(`${base}/healthz`);
 				await res.arrayBuffer();
 				return { status: res.status === 200 ? 202 : res.status, ms: performance.now() - t0 };
 			}),
@@ -167,28 +225,34 @@ try {
 			floorSamples.push(...floor.map((r) => r.ms));
 		}
 	}
-	report("POST /notion/property/injections (202)", autoSamples);
-	report("POST /notion/webhooks, signed (202)", hookSamples);
-	report("GET /notion/healthz (floor: one D1 read)", floorSamples);
-	const med = (xs: number[]) =>
-		pct(
-			[...xs].sort((a, b) => a - b),
-			50,
-		);
-	const p99 = (xs: number[]) =>
-		pct(
-			[...xs].sort((a, b) => a - b),
-			99,
-		);
+	console.log(`\n  ${name}`);
+	report("  POST /property/injections (202)", autoSamples);
+	report("  POST /webhooks, signed (202)", hookSamples);
+	report("  GET /healthz (floor: one D1 read)", floorSamples);
+	const med = (xs: number[]) => pct(sorted(xs), 50);
+	const p99 = (xs: number[]) => pct(sorted(xs), 99);
 	console.log(
-		`ratio to the floor, same run: automation median ×${(med(autoSamples) / med(floorSamples)).toFixed(2)}, p99 ×${(p99(autoSamples) / p99(floorSamples)).toFixed(2)}; webhooks median ×${(med(hookSamples) / med(floorSamples)).toFixed(2)}, p99 ×${(p99(hookSamples) / p99(floorSamples)).toFixed(2)}`,
+		`  ratio to the floor: automation median ×${(med(autoSamples) / med(floorSamples)).toFixed(2)}, p99 ×${(p99(autoSamples) / p99(floorSamples)).toFixed(2)}; webhooks median ×${(med(hookSamples) / med(floorSamples)).toFixed(2)}, p99 ×${(p99(hookSamples) / p99(floorSamples)).toFixed(2)}`,
 	);
 	console.log(
-		`load average while measuring: ${(await import("node:os"))
-			.loadavg()
+		`  load average: ${loadavg()
 			.map((l) => l.toFixed(1))
-			.join(" ")} on ${(await import("node:os")).cpus().length} CPUs`,
+			.join(" ")} on ${cpus().length} CPUs`,
 	);
+}
+
+try {
+	// ------------------------------------------------------------------ 1. acknowledgement latency
+	console.log(
+		`\n1. Acknowledgement latency, ${CONCURRENCY} concurrent deliveries × ${ROUNDS} rounds (after a warm-up round)`,
+	);
+	await ackLatency("npm run dev, through the gateway (/notion/...)", `${dev.url}/notion`);
+	const alone = await startAlone();
+	try {
+		await ackLatency("the notion Worker alone in Miniflare (no gateway, no wrangler proxy)", alone.url);
+	} finally {
+		await alone.dispose();
+	}
 
 	// ------------------------------------------------------------------ 2. Notion requests per event
 	console.log(
