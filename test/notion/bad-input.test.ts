@@ -209,6 +209,12 @@ describe("POST /webhooks", () => {
 	it("a handshake when a token is configured → 409, and the configured token stays", async () => {
 		const handshake = JSON.stringify({ verification_token: "secret_attacker_token" });
 		await expectRejected(await send(handshake), 409, "already_verified");
+		// Even signed with the configured token (Notion's "Resend token"), it changes nothing.
+		await expectRejected(
+			await send(handshake, await signWebhookPayload({ body: handshake, verificationToken: VERIFICATION_TOKEN })),
+			409,
+			"already_verified",
+		);
 		// Signed with the handshake's token: still refused (webhooks.test.ts shows the configured one still works).
 		const ev = JSON.stringify(event());
 		await expectRejected(

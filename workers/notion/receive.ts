@@ -71,7 +71,9 @@ async function receiveAutomation(c: Context<NotionEnv>, a: Automation): Promise<
 	const route = routeWithOptions(a.path, options);
 	// Notion's own event id when it sends one (its retries repeat it), else the body.
 	const key = parsed.data.source?.event_id ?? (await sha256Hex(text));
-	return recordAndQueue(c, { id: `${a.path}:${key}`, source: "automation", route, payload: text });
+	// The route with its options: two webhook actions of one automation may call
+	// the same path with different options, under the same Notion event id.
+	return recordAndQueue(c, { id: `${route}:${key}`, source: "automation", route, payload: text });
 }
 
 /** One POST route per automation. */

@@ -89,7 +89,15 @@ export const webhooks = new Hono<NotionEnv>().post(ROUTE, async (c) => {
 			signature ? "X-Notion-Signature does not match the body." : "X-Notion-Signature is missing.",
 		);
 	}
-	const parsed = integrationEvent.safeParse(parseJson(raw));
+	const body = parseJson(raw);
+	if (isHandshake(body)) {
+		throw new HttpError(
+			409,
+			"already_verified",
+			"A verification token is already configured; a new handshake does not replace it.",
+		);
+	}
+	const parsed = integrationEvent.safeParse(body);
 	if (!parsed.success) throw new HttpError(400, "invalid_payload", describeIssues(parsed.error.issues));
 	return recordAndQueue(c, {
 		id: parsed.data.id,
