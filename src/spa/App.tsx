@@ -63,6 +63,14 @@ export function App() {
 		[start],
 	);
 
+	/** Runs the last request again: a new app again, or the same follow-up. */
+	const retry = useCallback(() => {
+		const req = generation.request;
+		if (!req) return;
+		if (req.project) followUp(req.project, req.prompt, req.fromVersion);
+		else generateNew(req.prompt);
+	}, [generation.request, followUp, generateNew]);
+
 	let page: React.ReactNode;
 	if (route.name === "home") {
 		page = (
@@ -84,6 +92,7 @@ export function App() {
 				generation={generation}
 				retryAt={retryAt}
 				onFollowUp={(prompt, from) => followUp(route.project, prompt, from)}
+				onRetry={retry}
 				onStop={stop}
 				onDismiss={reset}
 			/>

@@ -47,6 +47,15 @@ export async function launchBrowser(): Promise<KilnBrowser> {
 export async function screenshot(page: Page, name: string): Promise<string> {
 	mkdirSync(screenshotDir, { recursive: true });
 	const file = path.join(screenshotDir, `${name}.png`);
+	// Let entrance animations finish (the endless ones — caret, dots — never do).
+	await page.evaluate(() =>
+		Promise.all(
+			document
+				.getAnimations()
+				.filter((a) => a.effect?.getTiming().iterations !== Number.POSITIVE_INFINITY)
+				.map((a) => a.finished.catch(() => {})),
+		),
+	);
 	await page.screenshot({ path: file, fullPage: true });
 	return file;
 }

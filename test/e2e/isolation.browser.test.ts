@@ -138,6 +138,7 @@ describe.each(setups)("generated apps are isolated: $name", (setup) => {
 		await page.goto(kiln);
 		// Something worth stealing on Kiln's own origin, besides the edit tokens.
 		await page.evaluate(() => {
+			// biome-ignore lint/suspicious/noDocumentCookie: planting a cookie for the app to try to read
 			document.cookie = "kiln_spa_secret=do-not-leak; path=/";
 			localStorage.setItem("kiln_spa_secret", "do-not-leak");
 		});

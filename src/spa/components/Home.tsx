@@ -1,5 +1,5 @@
 /** The empty state: one prompt box, the starter prompts, and what the model is. */
-import { useRef } from "react";
+import { useEffect, useRef } from "react";
 import type { Config } from "../lib/api";
 import type { Generation } from "../lib/use-generation";
 import { Header } from "./Header";
@@ -23,6 +23,10 @@ export function Home({
 	onDismiss: () => void;
 }) {
 	const form = useRef<PromptFormHandle>(null);
+	// The prompt box is mounted, focused and handling keys: `npm run bench` reads this mark.
+	useEffect(() => {
+		if (!performance.getEntriesByName("kiln:prompt-ready").length) performance.mark("kiln:prompt-ready");
+	}, []);
 	const busy = generation.status === "streaming";
 	const rateLimited = retryAt !== null && retryAt > Date.now();
 	const llm = config?.llm;
@@ -70,7 +74,7 @@ export function Home({
 					)}
 					<StarterChips
 						starters={config?.starters ?? []}
-						disabled={busy}
+						disabled={busy || rateLimited}
 						onPick={(s) => {
 							form.current?.setValue(s.prompt);
 							onGenerate(s.prompt);

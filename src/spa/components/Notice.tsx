@@ -89,7 +89,8 @@ export function GenerationNotice({
 			<div className="notice-text">
 				<h2 className="notice-title">The app was not generated</h2>
 				<p className="notice-body">{error.message}</p>
-				{error.status >= 500 || error.status === 0 ? (
+				{/* 200: an `error` event mid-stream. Kiln stores nothing unless the answer is whole. */}
+				{error.status === 200 || error.status >= 500 || error.status === 0 ? (
 					<p className="notice-body notice-muted">Nothing was saved. Trying again usually works.</p>
 				) : null}
 			</div>

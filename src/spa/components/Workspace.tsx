@@ -31,6 +31,7 @@ export function Workspace({
 	generation,
 	retryAt,
 	onFollowUp,
+	onRetry,
 	onStop,
 	onDismiss,
 }: {
@@ -40,6 +41,8 @@ export function Workspace({
 	generation: Generation;
 	retryAt: number | null;
 	onFollowUp: (prompt: string, fromVersion: number | undefined) => void;
+	/** Sends the failed request again (a new app stays a new app). */
+	onRetry: () => void;
 	onStop: () => void;
 	onDismiss: () => void;
 }) {
@@ -263,7 +266,7 @@ export function Workspace({
 			</Header>
 			<main className="workspace" id="main">
 				<div className="workspace-bar">
-					{canEdit || streaming ? (
+					{streaming || (canEdit && current !== null) ? (
 						<PromptForm
 							key={project}
 							size="compact"
@@ -288,7 +291,7 @@ export function Workspace({
 							}
 							hint={branching ? `Branches from v${current} (latest is v${latest})` : undefined}
 						/>
-					) : (
+					) : canEdit || !currentSummary ? null : (
 						<div className="readonly-note">
 							<p>
 								You are viewing someone else's app. <strong>Remix it</strong> to get your own copy to edit.
@@ -305,14 +308,7 @@ export function Workspace({
 						</div>
 					)}
 					{mine && generation.status === "error" && generation.error && (
-						<GenerationNotice
-							error={generation.error}
-							retryAt={retryAt}
-							onRetry={() =>
-								generation.request && onFollowUp(generation.request.prompt, generation.request.fromVersion)
-							}
-							onDismiss={onDismiss}
-						/>
+						<GenerationNotice error={generation.error} retryAt={retryAt} onRetry={onRetry} onDismiss={onDismiss} />
 					)}
 				</div>
 				<StatsBar
