@@ -73,17 +73,15 @@ async function timeToInteractive() {
 		const warm: number[] = [];
 		const measure = async (page: import("playwright-core").Page) => {
 			await page.goto(dev.url, { waitUntil: "commit" });
-			const ms = await page.evaluate(
-				() =>
-					new Promise<number>((resolve) => {
-						const check = () => {
-							const m = performance.getEntriesByName("kiln:prompt-ready")[0];
-							if (m && document.activeElement?.tagName === "TEXTAREA") resolve(m.startTime);
-							else requestAnimationFrame(check);
-						};
-						check();
-					}),
-			);
+			// A string, not a function: tsx would wrap a function's inner names in a helper the page lacks.
+			const ms = (await page.evaluate(`new Promise((resolve) => {
+				const check = () => {
+					const m = performance.getEntriesByName("kiln:prompt-ready")[0];
+					if (m && document.activeElement?.tagName === "TEXTAREA") resolve(m.startTime);
+					else requestAnimationFrame(check);
+				};
+				check();
+			})`)) as number;
 			// It really is interactive: typing enables the button.
 			await page.keyboard.type("x");
 			if (await page.getByRole("button", { name: "Generate" }).isDisabled())
