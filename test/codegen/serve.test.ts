@@ -70,21 +70,23 @@ describe("GET /p/:project/v/:n (pinned)", () => {
 		expect(again.status).toBe(304);
 	});
 
-	it("after the first hit, is served from the Workers cache with zero D1 queries", async () => {
+	it("after the first hit, is served from the Workers cache (and the isolate's memory) with zero D1 queries", async () => {
 		const { project: p, token: t } = await newProject("cache me");
 		await generate({ prompt: "a second version", project: p }, t);
 		const first = await call(`/p/${p}/v/2`);
 		expect(first.headers.get("server-timing")).toBe('d1;desc="1 query"');
 		const body = await first.text();
-		// The cache write happens after the response (waitUntil); give it a moment.
+		// The Workers cache is written after the response (waitUntil); give it a moment.
+		const cache = (caches as unknown as { default: Cache }).default;
 		let cached: Response | undefined;
 		for (let i = 0; i < 50 && !cached; i++) {
-			cached = await (caches as unknown as { default: Cache }).default.match(`https://kiln.test/p/${p}/v/2`);
+			cached = await cache.match(`https://kiln.test/p/${p}/v/2`);
 			if (!cached) await new Promise((r) => setTimeout(r, 10));
 		}
-		expect(cached).toBeDefined();
+		expect(cached?.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+		expect(await cached?.text()).toBe(body);
 		const second = await call(`/p/${p}/v/2`);
-		expect(second.headers.get("server-timing")).toBe('cache;desc="hit", d1;desc="0 queries"');
+		expect(second.headers.get("server-timing")).toBe('cache;desc="memory", d1;desc="0 queries"');
 		expect(await second.text()).toBe(body);
 		// Proof that does not rely on the Worker's own count: with no database at all it still answers.
 		const noDb = await callWithEnv({ DB: noDatabase }, `/p/${p}/v/2`);
@@ -97,6 +99,24 @@ describe("GET /p/:project/v/:n (pinned)", () => {
 		expect(noDb304.status).toBe(304);
 		// The latest, by contrast, always asks the database.
 		expect((await callWithEnv({ DB: noDatabase }, `/p/${p}`)).status).toBe(500);
+	});
+
+	it("consults the Workers cache before D1 (an isolate that has not served the version yet)", async () => {
+		const { project: p } = await newProject("cache first");
+		// What the data centre's cache holds wins over D1: put a marked copy there first.
+		const url = `https://kiln.test/p/${p}/v/1`;
+		const marked = new Response("<p>from the Workers cache</p>", {
+			headers: {
+				"Content-Type": "text/html; charset=utf-8",
+				"Cache-Control": "public, max-age=31536000, immutable",
+				ETag: '"marked"',
+			},
+		});
+		await (caches as unknown as { default: Cache }).default.put(url, marked);
+		const res = await callWithEnv({ DB: noDatabase }, `/p/${p}/v/1`);
+		expect(res.status).toBe(200);
+		expect(res.headers.get("server-timing")).toBe('cache;desc="hit", d1;desc="0 queries"');
+		expect(await res.text()).toBe("<p>from the Workers cache</p>");
 	});
 
 	it("is unchanged by later edits", async () => {
