@@ -106,6 +106,8 @@ describe("the main flow in Chromium", () => {
 		await page.waitForURL(new RegExp(`/projects/${project}/v/2$`));
 		await poll(() => preview().locator("h1").textContent()).toContain("Make it say goodbye");
 		expect(await page.getByText(`v2 of 2`).count()).toBe(1);
+		// The prompt was used: the box is empty for the next one.
+		expect(await page.getByRole("textbox", { name: "Describe a change to v2" }).inputValue()).toBe("");
 	});
 
 	it("lists the versions and switches back to version 1", async () => {

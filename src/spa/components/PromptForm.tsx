@@ -32,6 +32,7 @@ export function PromptForm({
 	ref,
 	hint,
 	autoFocus,
+	clearKey,
 }: {
 	label: string;
 	placeholder: string;
@@ -45,10 +46,18 @@ export function PromptForm({
 	ref?: Ref<PromptFormHandle>;
 	hint?: string;
 	autoFocus?: boolean;
+	/** When this changes (e.g. a new version was stored), the box empties: the prompt was used. */
+	clearKey?: string | number | null;
 }) {
 	const [value, setValue] = useState("");
 	const area = useRef<HTMLTextAreaElement>(null);
 	const id = useId();
+	const lastClearKey = useRef(clearKey);
+	useEffect(() => {
+		if (clearKey === lastClearKey.current) return;
+		lastClearKey.current = clearKey;
+		if (clearKey != null) setValue("");
+	}, [clearKey]);
 	useImperativeHandle(ref, () => ({
 		focus: () => area.current?.focus(),
 		setValue: (v: string) => {

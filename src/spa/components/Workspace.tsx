@@ -290,6 +290,7 @@ export function Workspace({
 										: null
 							}
 							hint={branching ? `Branches from v${current} (latest is v${latest})` : undefined}
+							clearKey={justWrote}
 						/>
 					) : canEdit || !currentSummary ? null : (
 						<div className="readonly-note">
