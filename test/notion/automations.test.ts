@@ -2,7 +2,19 @@
 // payload, makes exactly the expected Notion calls (asserted on what the fake
 // Notion API recorded), and a second identical run writes nothing new.
 import { describe, expect, it } from "vitest";
-import { automationBody, currentPage, describeCalls, fake, post, prop, settled, sites, uuid, writes } from "./helpers";
+import {
+	automationBody,
+	calloutText,
+	currentPage,
+	describeCalls,
+	fake,
+	post,
+	prop,
+	settled,
+	sites,
+	uuid,
+	writes,
+} from "./helpers";
 
 async function run(path: string, body: unknown) {
 	const res = await post(path, body);
@@ -48,7 +60,7 @@ describe("/example/database/pages", () => {
 			type: "external",
 			external: { url: `${s.icon}/static/icon.png` },
 		});
-		expect((await currentPage(rows[1])).icon.external.url).toBe(`${s.apple}/apple-180.png`);
+		expect((await currentPage(rows[1])).icon?.external.url).toBe(`${s.apple}/apple-180.png`);
 		expect((await currentPage(rows[2])).icon).toBeNull();
 
 		const second = await run("/example/database/pages", automationBody({ id: rows[0], parent }));
@@ -105,9 +117,7 @@ describe("/example/callout", () => {
 		expect(describeCalls(calls)).toEqual([`PATCH /v1/blocks/${page}/children`]);
 		const callout = (await fake.state(page)).children[0];
 		expect(callout.type).toBe("callout");
-		expect(callout.callout.rich_text.map((t: any) => t.plain_text).join("")).toBe(
-			"Launch\nOwner: Ann\nStatus: In progress",
-		);
+		expect(calloutText(callout)).toBe("Launch\nOwner: Ann\nStatus: In progress");
 
 		await run("/example/callout", automationBody({ id: page, properties: props }));
 		calls = await fake.calls(page, callout.id);
@@ -118,7 +128,7 @@ describe("/example/callout", () => {
 		expect(describeCalls(calls.slice(2))).toEqual([`GET /v1/blocks/${callout.id}`, `PATCH /v1/blocks/${callout.id}`]);
 		const state = await fake.state(page);
 		expect(state.children).toHaveLength(1);
-		expect(state.children[0].callout.rich_text.map((t: any) => t.plain_text).join("")).toContain("Status: Done");
+		expect(calloutText(state.children[0])).toContain("Status: Done");
 	});
 
 	it("re-creates a callout that was deleted (in the trash)", async () => {
@@ -131,7 +141,7 @@ describe("/example/callout", () => {
 		await run("/example/callout", body());
 		const calls = await fake.calls(page, first.id);
 		expect(describeCalls(calls.slice(1))).toEqual([`GET /v1/blocks/${first.id}`, `PATCH /v1/blocks/${page}/children`]);
-		const visible = (await fake.state(page)).children.filter((b: any) => !b.in_trash);
+		const visible = (await fake.state(page)).children.filter((b) => !b.in_trash);
 		expect(visible).toHaveLength(1);
 		expect(visible[0].id).not.toBe(first.id);
 	});
@@ -146,10 +156,10 @@ describe("/example/guest/welcome", () => {
 		await run("/example/guest/welcome", automationBody({ id: page, properties: props }));
 		const kids = (await fake.state(page)).children;
 		expect(kids).toHaveLength(1);
-		expect(kids[0].callout.rich_text.map((t: any) => t.plain_text).join("")).toBe(
+		expect(calloutText(kids[0])).toBe(
 			"Welcome, Grace Hopper! We're glad you're here. Everything you need is on this page.",
 		);
-		expect(kids[0].callout.rich_text[1].annotations.bold).toBe(true);
+		expect(kids[0].callout?.rich_text[1].annotations.bold).toBe(true);
 		expect(describeCalls(await fake.calls(page, kids[0].id))).toEqual([
 			`PATCH /v1/blocks/${page}/children`,
 			`GET /v1/blocks/${kids[0].id}`,
@@ -164,11 +174,11 @@ describe("/example/guest/welcome", () => {
 			automationBody({ id: page, properties: { Name: prop.title("Ada"), Host: prop.text("Linus") } }),
 		);
 		const kids = (await fake.state(page)).children;
-		expect(kids[0].callout.rich_text[1].plain_text).toBe("Linus");
+		expect(kids[0].callout?.rich_text[1].plain_text).toBe("Linus");
 		const other = uuid();
 		await fake.seed({ pages: [{ id: other, properties: { Name: prop.title("Ada") } }] });
 		await run("/example/guest/welcome", automationBody({ id: other, properties: { Name: prop.title("Ada") } }));
-		expect((await fake.state(other)).children[0].callout.rich_text[1].plain_text).toBe("Ada");
+		expect((await fake.state(other)).children[0].callout?.rich_text[1].plain_text).toBe("Ada");
 	});
 });
 
@@ -249,9 +259,9 @@ describe("/example/child_pages", () => {
 			`GET /v1/blocks/${page}/children`,
 			`PATCH /v1/blocks/${page}/children`,
 		]);
-		const index = (await fake.state(page)).children.find((b: any) => b.type === "callout");
-		expect(index.callout.rich_text.map((t: any) => t.plain_text).join("")).toBe("2 child pages: Chapter 1, Chapter 2");
-		expect(index.callout.rich_text[1].mention.page.id).toBe(kids[0]);
+		const index = (await fake.state(page)).children.find((b) => b.type === "callout");
+		expect(calloutText(index)).toBe("2 child pages: Chapter 1, Chapter 2");
+		expect(index?.callout?.rich_text[1].mention?.page?.id).toBe(kids[0]);
 
 		await run("/example/child_pages", automationBody({ id: page }));
 		expect(describeCalls((await fake.calls(page)).slice(2))).toEqual([`GET /v1/blocks/${page}/children`]);
@@ -269,12 +279,10 @@ describe("/example/child_pages", () => {
 			],
 		});
 		await run("/example/child_pages", automationBody({ id: page }));
-		const calls = await fake.calls(page, index.id);
-		expect(describeCalls(calls.slice(3))).toEqual([`GET /v1/blocks/${page}/children`, `PATCH /v1/blocks/${index.id}`]);
-		const updated = (await fake.state(page)).children.find((b: any) => b.type === "callout");
-		expect(updated.callout.rich_text.map((t: any) => t.plain_text).join("")).toBe(
-			"3 child pages: Chapter 1, Chapter 2, Chapter 3",
-		);
+		const calls = await fake.calls(page, String(index?.id));
+		expect(describeCalls(calls.slice(3))).toEqual([`GET /v1/blocks/${page}/children`, `PATCH /v1/blocks/${index?.id}`]);
+		const updated = (await fake.state(page)).children.find((b) => b.type === "callout");
+		expect(calloutText(updated)).toBe("3 child pages: Chapter 1, Chapter 2, Chapter 3");
 		expect(writes(calls)).toHaveLength(2);
 	});
 });

@@ -19,6 +19,9 @@ const ROUTES = [
 ];
 const seen: string[] = [];
 
+/** A body to break on purpose. */
+type Mutable = { data: Record<string, unknown> } & Record<string, unknown>;
+
 /** A valid body for every route (a database parent, a titled page), with a fresh page id. */
 function goodBody() {
 	const id = uuid();
@@ -77,17 +80,17 @@ describe.each(ROUTES)("POST %s", (route) => {
 		await expectRejected(res, 413, "payload_too_large");
 	});
 	it("no data.id → 400", async () => {
-		const body = goodBody() as any;
+		const body = goodBody() as Mutable;
 		delete body.data.id;
 		await expectRejected(await post(route, body), 400, "invalid_payload");
 	});
 	it("data.id of the wrong type → 400", async () => {
-		const body = goodBody() as any;
+		const body = goodBody() as Mutable;
 		body.data.id = 12345;
 		await expectRejected(await post(route, body), 400, "invalid_payload");
 	});
 	it("data.id not a Notion id → 400", async () => {
-		const body = goodBody() as any;
+		const body = goodBody() as Mutable;
 		body.data.id = "../../v1/users";
 		await expectRejected(await post(route, body), 400, "invalid_payload");
 	});
@@ -95,7 +98,7 @@ describe.each(ROUTES)("POST %s", (route) => {
 		await expectRejected(await post(route, { source: { event_id: uuid() } }), 400, "invalid_payload");
 	});
 	it("properties of the wrong type → 400", async () => {
-		const body = goodBody() as any;
+		const body = goodBody() as Mutable;
 		body.data.properties = ["Name"];
 		await expectRejected(await post(route, body), 400, "invalid_payload");
 	});
@@ -109,12 +112,12 @@ describe.each(ROUTES)("POST %s", (route) => {
 
 describe("route-specific payload checks", () => {
 	it("/example/database/pages without a database parent → 400", async () => {
-		const body = goodBody() as any;
+		const body = goodBody() as Mutable;
 		body.data.parent = { type: "page_id", page_id: uuid() };
 		await expectRejected(await post("/example/database/pages", body), 400, "invalid_payload");
 	});
 	it("/example/guest/welcome naming no guest → 400", async () => {
-		const body = goodBody() as any;
+		const body = goodBody() as Mutable;
 		body.data.properties = {};
 		await expectRejected(await post("/example/guest/welcome", body), 400, "invalid_payload");
 	});

@@ -1,7 +1,18 @@
 // Point 2 of issue 5: the same event delivered twice is processed once; a
 // replay through the event log runs it again on purpose. Also the event log.
 import { describe, expect, it } from "vitest";
-import { automationBody, describeCalls, fake, get, post, postSigned, prop, settled, uuid } from "./helpers";
+import {
+	automationBody,
+	describeCalls,
+	fake,
+	get,
+	type LoggedEvent,
+	post,
+	postSigned,
+	prop,
+	settled,
+	uuid,
+} from "./helpers";
 
 describe("deduplication", () => {
 	it("an automation delivery sent twice (Notion's retry) is recorded and run once", async () => {
@@ -49,7 +60,7 @@ describe("the event log", () => {
 		const { event } = await res.json<{ event: string }>();
 		await settled(event);
 
-		const list = await (await get("/events?limit=10")).json<{ events: any[] }>();
+		const list = await (await get("/events?limit=10")).json<{ events: LoggedEvent[] }>();
 		const row = list.events.find((e) => e.id === event);
 		expect(row).toMatchObject({
 			source: "automation",
@@ -58,9 +69,9 @@ describe("the event log", () => {
 			attempts: 1,
 			lastError: null,
 		});
-		expect(Date.parse(row.createdAt)).toBeGreaterThan(0);
-		const one = await (await get(`/events/${encodeURIComponent(event)}`)).json<{ event: any }>();
-		expect(one.event.payload.data.id).toBe(page);
+		expect(Date.parse(String(row?.createdAt))).toBeGreaterThan(0);
+		const one = await (await get(`/events/${encodeURIComponent(event)}`)).json<{ event: LoggedEvent }>();
+		expect(one.event.payload?.data.id).toBe(page);
 
 		// The callout is gone in Notion; a replay runs the event again and re-creates it.
 		const first = (await fake.state(page)).children[0];
@@ -82,9 +93,9 @@ describe("the event log", () => {
 		const res = await post("/property/injections", automationBody({ id: page, properties: { Name: prop.title("x") } }));
 		const { event } = await res.json<{ event: string }>();
 		await settled(event);
-		const failed = await (await get("/events?status=failed")).json<{ events: any[] }>();
+		const failed = await (await get("/events?status=failed")).json<{ events: LoggedEvent[] }>();
 		expect(failed.events.map((e) => e.id)).toContain(event);
 		expect(failed.events.every((e) => e.status === "failed")).toBe(true);
-		expect(failed.events.find((e) => e.id === event).lastError).toMatch(/no property "JSON"/);
+		expect(failed.events.find((e) => e.id === event)?.lastError).toMatch(/no property "JSON"/);
 	});
 });

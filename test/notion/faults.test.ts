@@ -28,7 +28,7 @@ describe("faults", () => {
 		expect(describeCalls(calls)).toEqual([`GET /v1/pages/${row}`, `PATCH /v1/pages/${row}`, `PATCH /v1/pages/${row}`]);
 		expect(calls.map((c) => c.status)).toEqual([200, 429, 200]);
 		expect(calls[2].at - calls[1].at).toBeGreaterThanOrEqual(1000);
-		expect((await fake.state(row)).page.icon.external.url).toBe(`${sites().icon}/static/icon.png`);
+		expect((await fake.state(row)).page.icon?.external.url).toBe(`${sites().icon}/static/icon.png`);
 	});
 
 	it("500s on an update are retried with backoff and end in the right state", async () => {
@@ -38,7 +38,7 @@ describe("faults", () => {
 		expect(e).toMatchObject({ status: "done", attempts: 1 });
 		const calls = await fake.calls(row);
 		expect(calls.map((c) => `${c.method} ${c.status}`)).toEqual(["GET 200", "PATCH 500", "PATCH 500", "PATCH 200"]);
-		expect((await fake.state(row)).page.icon.external.url).toBe(`${sites().icon}/static/icon.png`);
+		expect((await fake.state(row)).page.icon?.external.url).toBe(`${sites().icon}/static/icon.png`);
 	});
 
 	it("a 503 on a read is retried", async () => {

@@ -31,7 +31,8 @@ export const fake = {
 		const res = await fetch(`${fakeUrl()}/__fake/calls?ids=${ids.join(",")}`);
 		return ((await res.json()) as { calls: RecordedCall[] }).calls;
 	},
-	async state(id: string): Promise<{ page: any; block: any; children: any[] }> {
+	/** What the fake holds for an id: the page, the block, and the block's (or page's) children. */
+	async state(id: string): Promise<{ page: FakePage; block: FakeBlock | null; children: FakeBlock[] }> {
 		return (await fetch(`${fakeUrl()}/__fake/state/${id}`)).json();
 	},
 	/** Moves a block or page to the trash (`in_trash` and `archived`), or with `archivedOnly` sets only `archived`. */
@@ -42,6 +43,44 @@ export const fake = {
 		await fetch(`${fakeUrl()}/__fake/delete/${id}`, { method: "POST" });
 	},
 };
+
+/** Rich text as the fake answers it. */
+export interface FakeRichText {
+	type: string;
+	plain_text: string;
+	annotations: Record<string, unknown>;
+	mention?: { type: string; page?: { id: string } };
+}
+export interface FakeBlock {
+	id: string;
+	type: string;
+	in_trash: boolean;
+	archived: boolean;
+	callout?: { rich_text: FakeRichText[]; icon?: unknown };
+}
+export interface FakePage {
+	id: string;
+	icon: { type: string; external: { url: string } } | null;
+	properties: Record<string, { type: string; rich_text?: FakeRichText[]; title?: FakeRichText[] }>;
+}
+
+/** The text a callout shows. */
+export const calloutText = (b: FakeBlock | undefined) =>
+	(b?.callout?.rich_text ?? []).map((t) => t.plain_text).join("");
+
+/** An event as the event log lists it. */
+export interface LoggedEvent {
+	id: string;
+	source: string;
+	route: string;
+	type: string | null;
+	status: string;
+	attempts: number;
+	lastError: string | null;
+	createdAt: string;
+	updatedAt: string;
+	payload?: { data: { id: string } };
+}
 
 /** "GET /v1/pages/<id>" style summaries of calls, in order. */
 export const describeCalls = (calls: RecordedCall[]) => calls.map((c) => `${c.method} ${c.path}`);

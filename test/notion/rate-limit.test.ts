@@ -53,5 +53,5 @@ it(`${EVENTS} events at once: all processed, never more than 3 Notion requests a
 	expect(maxPerSecond(calls.map((c) => c.at))).toBeLessThanOrEqual(3);
 
 	const sample = (await fake.state(pages[EVENTS - 1])).page;
-	expect(sample.properties.JSON.rich_text[0].plain_text).toBe(JSON.stringify({ Name: pages[EVENTS - 1] }));
+	expect(sample.properties.JSON.rich_text?.[0].plain_text).toBe(JSON.stringify({ Name: pages[EVENTS - 1] }));
 });

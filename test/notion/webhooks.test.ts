@@ -94,7 +94,7 @@ describe("events", () => {
 		expect(e.status).toBe("done");
 		const calls = await fake.calls(page);
 		expect(describeCalls(calls)).toEqual([`GET /v1/pages/${page}`, `PATCH /v1/pages/${page}`]);
-		expect((await fake.state(page)).page.icon.external.url).toBe(`${s.manifest}/icons/512.png`);
+		expect((await fake.state(page)).page.icon?.external.url).toBe(`${s.manifest}/icons/512.png`);
 	});
 
 	it("data_source.content_updated: favicons for the rows, written only where missing", async () => {
