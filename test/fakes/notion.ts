@@ -173,7 +173,8 @@ export async function startFakeNotion(port = 0): Promise<FakeNotion> {
 		if (req.method === "GET" && path === "/v1/users/me") {
 			return send(res, { object: "user", id: FAKE_BOT_ID, type: "bot", name: "Kiln", bot: {} });
 		}
-		if ((r = m(/^\/v1\/pages\/([^/]+)$/))) {
+		r = m(/^\/v1\/pages\/([^/]+)$/);
+		if (r) {
 			const page = find(pages, r[1]);
 			if (!page) return error(res, 404, "object_not_found", `Could not find page with ID: ${r[1]}.`);
 			if (req.method === "GET") return send(res, page);
@@ -192,12 +193,14 @@ export async function startFakeNotion(port = 0): Promise<FakeNotion> {
 				return send(res, page);
 			}
 		}
-		if (req.method === "GET" && (r = m(/^\/v1\/databases\/([^/]+)$/))) {
+		r = m(/^\/v1\/databases\/([^/]+)$/);
+		if (req.method === "GET" && r) {
 			const db = find(databases, r[1]);
 			if (!db) return error(res, 404, "object_not_found", `Could not find database with ID: ${r[1]}.`);
 			return send(res, { object: "database", ...db });
 		}
-		if (req.method === "POST" && (r = m(/^\/v1\/data_sources\/([^/]+)\/query$/))) {
+		r = m(/^\/v1\/data_sources\/([^/]+)\/query$/);
+		if (req.method === "POST" && r) {
 			const ds = find(dataSources, r[1]);
 			if (!ds) return error(res, 404, "object_not_found", `Could not find data source with ID: ${r[1]}.`);
 			const size = Math.min(Number(body.page_size ?? 100), 100);
@@ -212,7 +215,8 @@ export async function startFakeNotion(port = 0): Promise<FakeNotion> {
 				type: "page_or_data_source",
 			});
 		}
-		if ((r = m(/^\/v1\/blocks\/([^/]+)\/children$/))) {
+		r = m(/^\/v1\/blocks\/([^/]+)\/children$/);
+		if (r) {
 			const parentId = r[1];
 			if (!find(pages, parentId) && !find(blocks, parentId)) {
 				return error(res, 404, "object_not_found", `Could not find block with ID: ${parentId}.`);
@@ -239,7 +243,8 @@ export async function startFakeNotion(port = 0): Promise<FakeNotion> {
 				return send(res, { object: "list", results: created, has_more: false, next_cursor: null, type: "block" });
 			}
 		}
-		if ((r = m(/^\/v1\/blocks\/([^/]+)$/))) {
+		r = m(/^\/v1\/blocks\/([^/]+)$/);
+		if (r) {
 			const block = find(blocks, r[1]);
 			if (!block) return error(res, 404, "object_not_found", `Could not find block with ID: ${r[1]}.`);
 			if (req.method === "GET") return send(res, block);
@@ -260,7 +265,7 @@ export async function startFakeNotion(port = 0): Promise<FakeNotion> {
 		return error(res, 400, "invalid_request_url", `Invalid request URL: ${req.method} ${path}.`);
 	}
 
-	function control(req: IncomingMessage, res: ServerResponse, path: string, url: URL, body: Json) {
+	function control(res: ServerResponse, path: string, url: URL, body: Json) {
 		if (path === "/__fake/seed") {
 			seed(body);
 			return send(res, { ok: true });
@@ -278,21 +283,24 @@ export async function startFakeNotion(port = 0): Promise<FakeNotion> {
 			return send(res, { calls: ids.length ? calls.filter(mentions) : calls });
 		}
 		let r: RegExpExecArray | null;
-		if ((r = /^\/__fake\/state\/([^/]+)$/.exec(path))) {
+		r = /^\/__fake\/state\/([^/]+)$/.exec(path);
+		if (r) {
 			const id = r[1];
 			const page = find(pages, id);
 			const block = find(blocks, id);
 			const kids = (children.get(norm(id)) ?? []).map((k) => blocks.get(k));
 			return send(res, { page: page ?? null, block: block ?? null, children: kids });
 		}
-		if ((r = /^\/__fake\/trash\/([^/]+)$/.exec(path))) {
+		r = /^\/__fake\/trash\/([^/]+)$/.exec(path);
+		if (r) {
 			const target = find(blocks, r[1]) ?? find(pages, r[1]);
 			// ?flag=archived: only the older flag, as pre-2025-09-03 shapes say it.
 			if (target && url.searchParams.get("flag") === "archived") target.archived = true;
 			else if (target) target.in_trash = target.archived = true;
 			return send(res, { ok: Boolean(target) });
 		}
-		if ((r = /^\/__fake\/delete\/([^/]+)$/.exec(path))) {
+		r = /^\/__fake\/delete\/([^/]+)$/.exec(path);
+		if (r) {
 			for (const [k] of blocks) if (norm(k) === norm(r[1])) blocks.delete(k);
 			return send(res, { ok: true });
 		}
@@ -312,7 +320,7 @@ export async function startFakeNotion(port = 0): Promise<FakeNotion> {
 			} catch {
 				if (!path.startsWith("/__fake")) return error(res, 400, "invalid_json", "Error parsing JSON body.");
 			}
-			if (path.startsWith("/__fake")) return control(req, res, path, url, body);
+			if (path.startsWith("/__fake")) return control(res, path, url, body);
 
 			const call: RecordedCall = {
 				method: req.method ?? "",
