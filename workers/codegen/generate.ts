@@ -22,14 +22,20 @@ import { findStarter } from "./starters";
  */
 export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> {
 	const startedAt = Date.now();
+	// Every millisecond before the model is called adds to the time to first delta, so the
+	// rate limit (which needs only the client's address) runs while the body is read, and
+	// alongside the project lookup. Refused bodies count against the limit too.
+	const limited = rateLimit(c.env.GENERATE_LIMITER, clientKey(c.req.raw), "generations").then(
+		() => null,
+		(err: unknown) => err,
+	);
 	const req = parseRequest(await readJson(c.req.raw, { requireJsonType: true }));
 	const db = c.get("db");
-	// The rate limit and the project lookup are independent: wait for both at once
-	// (every millisecond here is added to the time to first delta).
-	const [, found] = await Promise.all([
-		rateLimit(c.env.GENERATE_LIMITER, clientKey(c.req.raw), "generations"),
+	const [limitError, found] = await Promise.all([
+		limited,
 		req.project ? getProjectAndVersion(db, req.project, req.fromVersion ?? "latest") : null,
 	]);
+	if (limitError) throw limitError;
 
 	let base: Version | null = null;
 	if (req.project) {
