@@ -29,7 +29,7 @@ const app = createApp<NotionEnv>()
 
 export default {
 	fetch: app.fetch,
-	async queue(batch, env) {
+	async queue(batch, env, _ctx) {
 		await consumeBatch(batch, env);
 	},
 	async scheduled(controller, env, ctx) {

@@ -1,0 +1,82 @@
+// The queue consumer: a transient failure (timeout, 5xx) asks the queue for
+// another try later, with a growing delay; a permanent one (a missing
+// property, no NOTION_TOKEN) is acknowledged and stays failed in the log;
+// a message for an event already done runs nothing.
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
+import { finishEvent, getEvent, recordEvent } from "../../src/db/notion";
+import worker from "../../workers/notion/index";
+import type { EventMessage } from "../../workers/notion/queue";
+import { automationBody, db, fake, prop, sites, uuid } from "./helpers";
+
+const bindings = env as unknown as NotionBindings;
+
+async function recorded(route: string, body: unknown): Promise<string> {
+	const id = `${route}:${uuid()}`;
+	await recordEvent(db(), { id, source: "automation", route, payload: JSON.stringify(body) });
+	return id;
+}
+
+async function consume(ids: string[], attempts = 1, e: NotionBindings = bindings) {
+	const batch = createMessageBatch<EventMessage>(
+		"kiln-notion-events",
+		ids.map((eventId, i) => ({ id: `m${i}`, timestamp: Date.now(), attempts, body: { eventId } })),
+	);
+	// The plugin's result does not report retry delays, so read them off the calls.
+	const retries = batch.messages.map((m) => vi.spyOn(m, "retry"));
+	const ctx = createExecutionContext();
+	await worker.queue(batch, e, ctx);
+	const result = await getQueueResult(batch, ctx);
+	return { ...result, delays: retries.flatMap((r) => r.mock.calls.map((c) => c[0]?.delaySeconds)) };
+}
+
+describe("queue consumer", () => {
+	it("asks for a retry after a timeout, later ones waiting longer", async () => {
+		const row = uuid();
+		await fake.seed({ pages: [{ id: row, properties: { Name: prop.title("R"), URL: prop.url(`${sites().icon}/`) } }] });
+		await fake.faults({ method: "GET", path: `/v1/pages/${row}`, stall: true, times: 2 });
+		const id = await recorded("/example/database/page", automationBody({ id: row }));
+		const first = await consume([id], 1);
+		expect(first.retryMessages).toEqual([{ msgId: "m0" }]);
+		expect(first.delays).toEqual([30]);
+		expect(await getEvent(db(), id)).toMatchObject({ status: "failed", attempts: 1 });
+		const second = await consume([id], 3);
+		expect(second.delays).toEqual([120]);
+		// Notion answers again: the next delivery of the message finishes the event.
+		const third = await consume([id], 4);
+		expect(third.explicitAcks).toEqual(["m0"]);
+		expect(await getEvent(db(), id)).toMatchObject({ status: "done", attempts: 3 });
+	});
+
+	it("acknowledges a permanent failure; the event stays failed with the reason", async () => {
+		const page = uuid();
+		await fake.seed({ pages: [{ id: page, properties: { Name: prop.title("x") } }] });
+		const id = await recorded(
+			"/property/injections",
+			automationBody({ id: page, properties: { Name: prop.title("x") } }),
+		);
+		const result = await consume([id]);
+		expect(result.explicitAcks).toEqual(["m0"]);
+		expect(result.retryMessages).toEqual([]);
+		expect((await getEvent(db(), id))?.lastError).toMatch(/no property "JSON"/);
+	});
+
+	it("without NOTION_TOKEN the event fails with a message that says what to set", async () => {
+		const id = await recorded("/example/callout", automationBody({ id: uuid() }));
+		const result = await consume([id], 1, { ...bindings, NOTION_TOKEN: undefined } as NotionBindings);
+		expect(result.explicitAcks).toEqual(["m0"]);
+		expect(await getEvent(db(), id)).toMatchObject({ status: "failed" });
+		expect((await getEvent(db(), id))?.lastError).toMatch(/NOTION_TOKEN is not set/);
+	});
+
+	it("runs nothing for an event that is already done (a message delivered twice)", async () => {
+		const page = uuid();
+		const id = await recorded("/example/callout", automationBody({ id: page }));
+		await finishEvent(db(), id, "done");
+		const result = await consume([id]);
+		expect(result.explicitAcks).toEqual(["m0"]);
+		expect(await fake.calls(page)).toEqual([]);
+		expect((await getEvent(db(), id))?.attempts).toBe(0);
+	});
+});
