@@ -45,12 +45,9 @@ describe("findSiteInfo", () => {
 		const s = sites();
 		expect(await find(s.plain)).toEqual({ iconUrl: `${s.plain}/favicon.ico`, title: null });
 	});
-	it("gives up on a site that never answers, within its timeout", async () => {
+	it("gives up on a site that never answers (each fetch has a timeout)", async () => {
 		const s = sites();
-		const started = Date.now();
 		expect(await findSiteInfo(new URL(s.stall), 300)).toEqual({ iconUrl: null, title: null });
-		// Two fetches (page, /favicon.ico), each bounded: not a timing assertion, a bound on hanging.
-		expect(Date.now() - started).toBeLessThan(5000);
 	});
 });
 
