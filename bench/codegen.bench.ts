@@ -210,7 +210,7 @@ async function main() {
 			await new Promise((r) => setTimeout(r, 300));
 		}
 		console.log(
-			`wrangler dev on :${port} (web + codegen + notion, local D1), fake model at ${fake.url}; ${CONCURRENCY} concurrent clients, ${SECONDS} s rounds`,
+			`wrangler dev on :${port} (web + codegen + notion, local D1), fake model at ${fake.url}; ${CONCURRENCY} concurrent clients, ${SECONDS} s of load per side in (a)`,
 		);
 
 		// A project whose version 1 is the calculator starter (so its bytes are known), and a v2 from the fake.
@@ -335,6 +335,10 @@ async function main() {
 		);
 		console.log("     the request and response path through wrangler dev, the gateway and the service binding;");
 		console.log(`     a GET that does no work takes ${f(median(roundTrip))} ms on that path)`);
+		const own = median(viaKiln.map((k, i) => k - direct[i] - roundTrip[i]));
+		console.log(
+			`    (overhead minus that no-work round trip, run by run: median ${f(own)} ms: Kiln's own code, not wrangler dev's proxy)`,
+		);
 		console.log(
 			`    (codegen's own ttftMs, request in -> first token in: median ${f(median(newGen.slice(-direct.length).map((l) => l.ttftMs)))} ms)`,
 		);
