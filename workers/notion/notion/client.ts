@@ -61,8 +61,6 @@ export class NotionApi {
 	private readonly client: Client;
 	private readonly limiter: Limiter;
 	private readonly backoffMs: number;
-	/** HTTP requests this instance sent (attempts, including retries). */
-	requests = 0;
 
 	constructor(opts: NotionApiOptions) {
 		this.limiter = opts.limiter;
@@ -85,7 +83,6 @@ export class NotionApi {
 		let serverErrors = 0;
 		for (;;) {
 			const release = once(await this.limiter.acquire());
-			this.requests++;
 			try {
 				return await fn(this.client);
 			} catch (err) {
