@@ -131,3 +131,50 @@ describe("a generated app in the browser", () => {
 		await page.context().close();
 	});
 });
+
+describe("without project origins (PROJECT_ORIGIN=off)", () => {
+	let sandboxed: DevServer;
+	beforeAll(async () => {
+		sandboxed = await startDev({ env: { PROJECT_ORIGIN: "off", KILN_SKIP_SPA_BUILD: "1" } });
+	});
+	afterAll(() => sandboxed?.stop());
+
+	it("serves apps under /p/ in a CSP sandbox (an opaque origin), and their data store still works", async () => {
+		const res = await fetch(`${sandboxed.url}/api/generate`, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({
+				prompt: "Build a to-do list that everyone who opens it shares, and that keeps its items",
+			}),
+		});
+		const project = /"project":"([a-z0-9]+)"/.exec(await res.text())?.[1] as string;
+		const served = await fetch(`${sandboxed.url}/p/${project}`, { redirect: "manual" });
+		expect(served.status).toBe(200);
+		expect(served.headers.get("content-security-policy")).toBe(
+			"sandbox allow-scripts allow-forms allow-modals allow-popups",
+		);
+
+		const { page, errors } = await openPage(kb.browser);
+		await page.goto(`${sandboxed.url}/p/${project}`);
+		// An opaque origin: no storage at all, so nothing of Kiln's can be read.
+		expect(await page.evaluate(() => origin)).toBe("null");
+		expect(
+			await page.evaluate(() => {
+				try {
+					localStorage.getItem("x");
+					return "storage";
+				} catch {
+					return "no storage";
+				}
+			}),
+		).toBe("no storage");
+		// The data store answers it with CORS (preflighted PUTs included).
+		await page.getByPlaceholder("What needs doing?").fill("sandboxed item");
+		await page.getByRole("button", { name: "Add" }).click();
+		await poll(() => page.locator("li span").allTextContents()).toEqual(["sandboxed item"]);
+		await page.reload();
+		await poll(() => page.locator("li span").allTextContents()).toEqual(["sandboxed item"]);
+		expect(errors).toEqual([]);
+		await page.context().close();
+	});
+});
