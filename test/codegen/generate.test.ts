@@ -337,3 +337,55 @@ describe("the anthropic provider", () => {
 		}
 	});
 });
+
+describe("the workers-ai provider (the AI binding)", () => {
+	/**
+	 * The AI binding has no local simulator, so this stands in for it: its `run()`
+	 * streams from the fake upstream in OpenAI's chunk format, one of the two
+	 * formats the binding streams (and workers-ai-provider parses).
+	 */
+	const aiBinding = {
+		async run(model: string, inputs: { messages: unknown[] }, options?: { signal?: AbortSignal }) {
+			const res = await fetch(`${FAKE}/v1/chat/completions`, {
+				method: "POST",
+				headers: { "content-type": "application/json" },
+				body: JSON.stringify({ model, stream: true, messages: inputs.messages }),
+				signal: options?.signal,
+			});
+			if (!res.ok) throw new Error(`AiError: ${res.status}`);
+			return res.body;
+		},
+	} as unknown as Ai;
+	const deployedWithNothingSet = {
+		LLM_BASE_URL: undefined,
+		LLM_MODEL: undefined,
+		LLM_API_KEY: undefined,
+		AI: aiBinding,
+	};
+
+	it("is the default when nothing else is set and the binding exists, and streams a version", async () => {
+		const config = await (await callWithEnv(deployedWithNothingSet, "/api/config")).json<{ llm: unknown }>();
+		expect(config.llm).toEqual({
+			configured: true,
+			provider: "workers-ai",
+			model: "@cf/meta/llama-3.3-70b-instruct-fp8-fast",
+		});
+		const s = await createScenario(FAKE);
+		const res = await callWithEnv(deployedWithNothingSet, "/api/generate", {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ prompt: `a workers ai app ${s.marker}` }),
+		});
+		const out = [];
+		for await (const e of sseEvents(res)) out.push(e);
+		const g = summarize(out);
+		expect(g.version).toBe(1);
+		const [req] = await recordedRequests(FAKE, s.id);
+		expect(req.body?.model).toBe("@cf/meta/llama-3.3-70b-instruct-fp8-fast");
+		const v = await (await call(`/api/projects/${g.project}/versions/1`)).json<{
+			version: { provider: string; code: string };
+		}>();
+		expect(v.version.provider).toBe("workers-ai");
+		expect(v.version.code).toContain(`<h1>a workers ai app ${s.marker}</h1>`);
+	});
+});
