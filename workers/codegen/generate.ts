@@ -143,7 +143,7 @@ export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> 
 
 	const work = run()
 		.catch((err) => {
-			console.error(`generate failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+			console.error(`generate failed: ${rootCause(err)}`);
 			sse.send({
 				event: "error",
 				data: { code: "internal_error", message: "Something went wrong on our side; nothing was stored. Try again." },
@@ -185,4 +185,14 @@ function statsOf(
 /** One line per generation for Workers Logs: ids, outcome and counts only (never prompts, code or keys). */
 function log(fields: Record<string, string | number>) {
 	console.log(JSON.stringify({ event: "generation", ...fields }));
+}
+
+/**
+ * The innermost cause of an error, as `name: message`, cut short: Drizzle's own
+ * message carries the query's parameters (prompts, code), which stay out of logs.
+ */
+function rootCause(err: unknown): string {
+	let e = err;
+	while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+	return (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).slice(0, 300);
 }
