@@ -111,7 +111,12 @@ async function main(): Promise<number> {
 					console.log("  dry run: would run `wrangler d1 migrations apply kiln --remote -c wrangler.toml`");
 					return true;
 				}
-				return sh(process.execPath, [wrangler, "d1", "migrations", "apply", "kiln", "--remote", "-c", "wrangler.toml"], root, env);
+				return sh(
+					process.execPath,
+					[wrangler, "d1", "migrations", "apply", "kiln", "--remote", "-c", "wrangler.toml"],
+					root,
+					env,
+				);
 			},
 		},
 		...WORKERS.map(
@@ -139,7 +144,9 @@ async function main(): Promise<number> {
 		),
 		{
 			name: "record",
-			plan: dry ? `(dry run: not recorded) ${DEPLOYED_REF} = ${head.slice(0, 12)}` : `${DEPLOYED_REF} = ${head.slice(0, 12)}`,
+			plan: dry
+				? `(dry run: not recorded) ${DEPLOYED_REF} = ${head.slice(0, 12)}`
+				: `${DEPLOYED_REF} = ${head.slice(0, 12)}`,
 			run: () => {
 				if (dry) {
 					console.log(`  dry run: would set ${DEPLOYED_REF} to ${head}`);

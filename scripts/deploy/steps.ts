@@ -14,7 +14,7 @@ export interface Step {
  */
 export async function runSteps(title: string, steps: Step[], out = console.log): Promise<boolean> {
 	out(`${title}\n\nplan:`);
-	steps.forEach((s, i) => out(`  ${i + 1}. ${s.name}: ${s.plan}`));
+	for (const [i, s] of steps.entries()) out(`  ${i + 1}. ${s.name}: ${s.plan}`);
 	for (const [i, s] of steps.entries()) {
 		out(`\n▶ [${i + 1}/${steps.length}] ${s.name}`);
 		let ok: boolean;

@@ -44,9 +44,11 @@ async function main(argv: string[]): Promise<number> {
 	if (!v.against) return usage("--against <git-ref> is required.");
 	if (args.positionals.length) return usage(`unexpected argument "${args.positionals[0]}".`);
 	const layers = (v.layers ?? "1,2,3,4").split(",").map((s) => Number(s.trim()));
-	if (layers.some((n) => ![1, 2, 3, 4].includes(n))) return usage(`--layers takes numbers from 1 to 4, got "${v.layers}".`);
+	if (layers.some((n) => ![1, 2, 3, 4].includes(n)))
+		return usage(`--layers takes numbers from 1 to 4, got "${v.layers}".`);
 	const mode = v.layer3 ?? "auto";
-	if (!["auto", "vitest", "workerd", "off"].includes(mode)) return usage(`--layer3 must be auto, vitest, workerd or off, got "${mode}".`);
+	if (!["auto", "vitest", "workerd", "off"].includes(mode))
+		return usage(`--layer3 must be auto, vitest, workerd or off, got "${mode}".`);
 
 	try {
 		const report = await runGate({

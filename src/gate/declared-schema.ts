@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -41,7 +41,11 @@ export function schemaPathOf(root: string): string {
  * back to the newest drizzle-kit snapshot, then to the ref's whole database
  * schema (everything counts as declared), saying which it used.
  */
-export async function loadDeclaredSchema(root: string, refSchema: SchemaModel, migrationsDir: string): Promise<DeclaredSchema> {
+export async function loadDeclaredSchema(
+	root: string,
+	refSchema: SchemaModel,
+	migrationsDir: string,
+): Promise<DeclaredSchema> {
 	const rel = schemaPathOf(root);
 	const file = path.join(root, rel);
 	const problems: string[] = [];
@@ -56,7 +60,10 @@ export async function loadDeclaredSchema(root: string, refSchema: SchemaModel, m
 	}
 	const snapshot = latestSnapshot(path.join(root, migrationsDir, "meta"));
 	if (snapshot) {
-		return { source: `${migrationsDir}/meta/${snapshot.file} (drizzle-kit snapshot; ${problems.join("; ")})`, tables: snapshot.tables };
+		return {
+			source: `${migrationsDir}/meta/${snapshot.file} (drizzle-kit snapshot; ${problems.join("; ")})`,
+			tables: snapshot.tables,
+		};
 	}
 	const tables = new Map<string, DeclaredTable>();
 	for (const t of refSchema.tables.values()) {
@@ -67,7 +74,10 @@ export async function loadDeclaredSchema(root: string, refSchema: SchemaModel, m
 				.map((c) => ({ name: c.name, notNull: c.notNull, hasDefault: c.default !== null, sqlType: c.type })),
 		});
 	}
-	return { source: `every table and column of the ref's database (${problems.join("; ")}; no drizzle-kit snapshot)`, tables };
+	return {
+		source: `every table and column of the ref's database (${problems.join("; ")}; no drizzle-kit snapshot)`,
+		tables,
+	};
 }
 
 interface DrizzleModule {
@@ -124,7 +134,10 @@ async function importDrizzleSchema(root: string, file: string): Promise<Map<stri
 }
 
 interface Snapshot {
-	tables: Record<string, { name: string; columns: Record<string, { name: string; type: string; notNull: boolean; default?: unknown }> }>;
+	tables: Record<
+		string,
+		{ name: string; columns: Record<string, { name: string; type: string; notNull: boolean; default?: unknown }> }
+	>;
 }
 
 function latestSnapshot(metaDir: string): { file: string; tables: Map<string, DeclaredTable> } | null {

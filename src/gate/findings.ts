@@ -1,4 +1,4 @@
-import { rules, type RuleId } from "./rules";
+import { type RuleId, rules } from "./rules";
 import type { Finding, Statement } from "./types";
 
 /** Builds a finding with the rule's layer and safe way filled in. */

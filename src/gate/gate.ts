@@ -1,6 +1,6 @@
 import { loadDeclaredSchema } from "./declared-schema";
 import { finding } from "./findings";
-import { repoRoot, resolveCommit } from "./git";
+import { git, repoRoot, resolveCommit } from "./git";
 import { introspect } from "./introspect";
 import { readMigrationsAt, readWorkTreeMigrations } from "./migration-files";
 import {
@@ -35,6 +35,24 @@ export interface GateOptions {
 	layer3?: Layer3Mode;
 	/** Progress lines (the CLI prints them on stderr). */
 	log?: (line: string) => void;
+	/**
+	 * Reuse bundles of the ref's code between runs in one process, keyed by the
+	 * ref's git tree (same tree, same bundle). For the corpus and tests; the CLI
+	 * runs once and has no use for it.
+	 */
+	cache?: Map<string, Promise<unknown>>;
+}
+
+function cached<T>(cache: Map<string, Promise<unknown>> | undefined, key: string, make: () => Promise<T>): Promise<T> {
+	if (!cache) return make();
+	let hit = cache.get(key) as Promise<T> | undefined;
+	if (!hit) {
+		hit = make();
+		cache.set(key, hit);
+		// A failure is not worth remembering: the next run may be different.
+		hit.catch(() => cache.delete(key));
+	}
+	return hit;
 }
 
 /**
@@ -43,12 +61,31 @@ export interface GateOptions {
  * ends up in the report.
  */
 export async function runGate(opts: GateOptions): Promise<GateReport> {
+	try {
+		return await runGateOnce(opts);
+	} catch (e) {
+		if (!lostWorkerd(e)) throw e;
+		// workerd died under us (a crash, the OS reclaiming memory): that says nothing about the
+		// migrations, so the gate runs again once before giving up.
+		opts.log?.(`lost the connection to workerd (${(e as Error).message}); running the gate again`);
+		return runGateOnce(opts);
+	}
+}
+
+function lostWorkerd(e: unknown): boolean {
+	const err = e as { message?: string; cause?: { code?: string; message?: string } };
+	const text = `${err?.message ?? ""} ${err?.cause?.code ?? ""} ${err?.cause?.message ?? ""}`;
+	return /fetch failed|UND_ERR_SOCKET|other side closed|ECONNREFUSED|ECONNRESET/.test(text);
+}
+
+async function runGateOnce(opts: GateOptions): Promise<GateReport> {
 	const started = performance.now();
 	const log = opts.log ?? (() => {});
 	const dir = opts.migrationsDir ?? "migrations";
 	const want = new Set<Layer>(opts.layers ?? [1, 2, 3, 4]);
 	const root = repoRoot(opts.cwd);
 	const commit = resolveCommit(root, opts.against);
+	const tree = git(root, ["rev-parse", `${commit}^{tree}`]).trim();
 	const oldFiles = readMigrationsAt(root, commit, opts.against, dir);
 	const files = readWorkTreeMigrations(root, dir);
 	const oldNames = new Set(oldFiles.map((f) => f.name));
@@ -58,24 +95,29 @@ export async function runGate(opts: GateOptions): Promise<GateReport> {
 
 	const findings: Finding[] = [];
 	const layers: LayerReport[] = [];
-	const layer = async (n: Layer, body: (notes: string[]) => Promise<"not-applicable" | undefined>) => {
+	/** Runs one layer with its own findings, so that layers can run side by side. */
+	const layer = async (
+		n: Layer,
+		body: (notes: string[], add: (fs: Finding[]) => void) => Promise<"not-applicable" | undefined>,
+	) => {
 		const t0 = performance.now();
 		const notes: string[] = [];
 		if (!want.has(n)) {
 			layers.push({ layer: n, name: layerNames[n], status: "skipped", notes: ["not requested"], ms: 0 });
 			return;
 		}
-		const before = findings.length;
-		const result = await body(notes);
-		const blocked = findings.slice(before).some((f) => !f.allowed);
-		const status = result ?? (blocked ? "blocked" : "passed");
+		const own: Finding[] = [];
+		const result = await body(notes, (fs) => own.push(...fs.map((f) => allow(f, added))));
+		findings.push(...own);
+		const status = result ?? (own.some((f) => !f.allowed) ? "blocked" : "passed");
 		layers.push({ layer: n, name: layerNames[n], status, notes, ms: Math.round(performance.now() - t0) });
 		log(`layer ${n} (${layerNames[n]}): ${status}${notes.length ? ` (${notes.join("; ")})` : ""}`);
 	};
-	const add = (fs: Finding[]) => findings.push(...fs.map((f) => allow(f, added)));
 
-	log(`${added.length} new migration(s) against ${opts.against} (${commit.slice(0, 12)}): ${added.map((f) => f.name).join(", ") || "none"}`);
-	await layer(1, async () => {
+	log(
+		`${added.length} new migration(s) against ${opts.against} (${commit.slice(0, 12)}): ${added.map((f) => f.name).join(", ") || "none"}`,
+	);
+	await layer(1, async (_notes, add) => {
 		add(staticChecks(oldFiles, files, added));
 		return undefined;
 	});
@@ -100,12 +142,12 @@ export async function runGate(opts: GateOptions): Promise<GateReport> {
 		let layer3Problem: string | null = null;
 		if (runner?.kind === "workerd" && wt) {
 			try {
-				bundle = await bundleOldTests(wt.dir);
+				bundle = await cached(opts.cache, `tests:${tree}`, () => bundleOldTests(wt.dir));
 			} catch (e) {
 				layer3Problem = `could not bundle the ref's db tests: ${(e as Error).message.split("\n")[0]}`;
 			}
 		}
-		const databases = ["OLD", "NEW", "SEED", "SCRATCH", "OWN", "NEXT"];
+		const databases = ["OLD", "NEW", "SEED", "SEED2", "SCRATCH", "OWN", "NEXT"];
 		try {
 			sandbox = await Sandbox.start(databases, bundle ? oldTestWorkers(bundle) : []);
 		} catch (e) {
@@ -116,12 +158,13 @@ export async function runGate(opts: GateOptions): Promise<GateReport> {
 		}
 		const sb = sandbox;
 
-		const oldDb = await sb.db("OLD");
-		const ownFailure = await applyMigrations(oldDb, oldFiles);
-		const newDb = await sb.db("NEW");
-		const failure = ownFailure ? null : await applyMigrations(newDb, next);
-		const oldSchema = await introspect(oldDb);
-		const newSchema = failure ? null : await introspect(newDb);
+		const [oldDb, newDb] = await Promise.all([sb.db("OLD"), sb.db("NEW")]);
+		const [ownFailure, newFailure] = await Promise.all([
+			applyMigrations(oldDb, oldFiles),
+			applyMigrations(newDb, next),
+		]);
+		const failure = ownFailure ? null : newFailure;
+		const [oldSchema, newSchema] = await Promise.all([introspect(oldDb), failure ? null : introspect(newDb)]);
 		const problem = ownFailure
 			? `the ref's own migrations do not apply (${ownFailure.file.name}: ${ownFailure.error})`
 			: failure
@@ -138,7 +181,7 @@ export async function runGate(opts: GateOptions): Promise<GateReport> {
 					}))
 				: null;
 
-		await layer(2, async (notes) => {
+		const layer2 = layer(2, async (notes, add) => {
 			if (failure) {
 				add([
 					finding(
@@ -155,23 +198,39 @@ export async function runGate(opts: GateOptions): Promise<GateReport> {
 				notes.push(problem ?? "no worktree");
 				return "not-applicable";
 			}
-			const declared = await loadDeclaredSchema(wt.dir, oldSchema, dir);
+			const declared = await cached(opts.cache, `schema:${tree}:${dir}`, () =>
+				loadDeclaredSchema(wt.dir, oldSchema, dir),
+			);
 			notes.push(`declared schema from ${declared.source}`);
 			add(await schemaDiff(oldSchema, newSchema, declared, added, await sb.db("SCRATCH")));
 			return undefined;
 		});
 
-		await layer(4, async (notes) => {
+		const layer4 = layer(4, async (notes, add) => {
 			if (problem || !newSchema) {
 				notes.push(problem ?? "new schema unavailable");
 				return "not-applicable";
 			}
-			const db = await sb.db("SEED");
-			await applyMigrations(db, oldFiles);
-			const empty = await seed(db, oldSchema);
-			notes.push(`${oldSchema.tables.size - empty.length} of ${oldSchema.tables.size} tables seeded with generated rows`);
+			// The ref's migrations applied fine to OLD a moment ago; should this copy fail anyway
+			// (seen once under heavy load), a second fresh database gets one more try.
+			let db = await sb.db("SEED");
+			let seedFailure = await applyMigrations(db, oldFiles);
+			if (seedFailure) {
+				notes.push(`retried building the ref's schema: ${seedFailure.file.name}: ${seedFailure.error}`);
+				db = await sb.db("SEED2");
+				seedFailure = await applyMigrations(db, oldFiles);
+			}
+			if (seedFailure) {
+				notes.push(`could not build the ref's schema for the rehearsal: ${seedFailure.file.name}: ${seedFailure.error}`);
+				return "not-applicable";
+			}
+			await seed(db, oldSchema);
+			const { findings: fs, applyError, before } = await rehearse(db, oldSchema, newSchema, added, "generated rows");
+			const empty = [...before.rows].filter(([, n]) => n === 0).map(([t]) => t);
+			notes.push(
+				`${oldSchema.tables.size - empty.length} of ${oldSchema.tables.size} tables seeded with generated rows`,
+			);
 			if (empty.length) notes.push(`could not generate rows for ${empty.join(", ")}`);
-			const { findings: fs, applyError } = await rehearse(db, oldSchema, newSchema, added, "generated rows");
 			if (applyError) {
 				add([
 					finding(
@@ -187,12 +246,15 @@ export async function runGate(opts: GateOptions): Promise<GateReport> {
 			return undefined;
 		});
 
-		await layer(3, async (notes) => {
+		await Promise.all([layer2, layer4]);
+		await layer(3, async (notes, add) => {
 			if (!layer3) {
 				notes.push(
 					problem ??
 						layer3Problem ??
-						(runner === null ? "the ref has no test/db/*.test.ts (or, with --layer3 vitest, no KILN_MIGRATIONS_DIR hook)" : "no worktree"),
+						(runner === null
+							? "the ref has no test/db/*.test.ts (or, with --layer3 vitest, no KILN_MIGRATIONS_DIR hook)"
+							: "no worktree"),
 				);
 				return "not-applicable";
 			}
@@ -210,6 +272,7 @@ export async function runGate(opts: GateOptions): Promise<GateReport> {
 
 	function report(): GateReport {
 		layers.sort((a, b) => a.layer - b.layer);
+		findings.sort((a, b) => a.layer - b.layer);
 		return {
 			against: { ref: opts.against, commit },
 			newMigrations: added.map((f) => f.name),
@@ -249,11 +312,14 @@ async function runOldTests(
 		// The work tree's folder holds the new files but also any edits to old ones; production
 		// keeps the ref's copies, and layer 1 blocks edits anyway, so the folder is a fair stand-in.
 		const [a, b] = await Promise.all([runVitest(wt, null), runVitest(wt, `${root}/${dir}`)]);
-		if ("error" in a) return { findings: [], notes: [...notes, `the ref's db tests do not run: ${a.error}`], error: true };
+		if ("error" in a)
+			return { findings: [], notes: [...notes, `the ref's db tests do not run: ${a.error}`], error: true };
 		own = a;
 		after = "error" in b ? a.map((r) => ({ id: r.id, status: "failed" as const, error: b.error })) : b;
 	} else {
-		notes.push(`ran the ref's test/db/*.test.ts in workerd with the gate's vitest stand-in${runner.why ? ` (${runner.why})` : ""}`);
+		notes.push(
+			`ran the ref's test/db/*.test.ts in workerd with the gate's vitest stand-in${runner.why ? ` (${runner.why})` : ""}`,
+		);
 		const res = await runInWorkerd(sandbox, oldFiles, next);
 		if ("error" in res) return { findings: [], notes: [...notes, res.error], error: true };
 		own = res.own;
@@ -265,5 +331,3 @@ async function runOldTests(
 	if (failedOwn.length) notes.push(`${failedOwn.length} already fail there and are not judged`);
 	return { findings: differential(own, after, next.slice(oldFiles.length), runner.kind), notes };
 }
-
-

@@ -48,7 +48,9 @@ export function listDirAt(root: string, commit: string, dir: string): string[] |
 		return null;
 	}
 	if (type !== "tree") return null;
-	return git(root, ["ls-tree", "--name-only", `${commit}:${dir}`]).split("\n").filter(Boolean);
+	return git(root, ["ls-tree", "--name-only", `${commit}:${dir}`])
+		.split("\n")
+		.filter(Boolean);
 }
 
 /** Whether `path` exists at `commit`. */

@@ -52,7 +52,9 @@ const own = (a: string) =>
 /** Reads a database's schema in one round trip (one batch of pragma table-valued functions). */
 export async function introspect(db: D1Database): Promise<SchemaModel> {
 	const [objects, columns, indexes, fks] = await db.batch([
-		db.prepare(`SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE ${own("sqlite_schema")} AND type IN ('table','view')`),
+		db.prepare(
+			`SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE ${own("sqlite_schema")} AND type IN ('table','view')`,
+		),
 		db.prepare(
 			`SELECT m.name AS tbl, p.cid, p.name, p.type, p."notnull" AS nn, p.dflt_value, p.pk, p.hidden
 			 FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) p WHERE m.type = 'table' AND ${own("m")} ORDER BY m.name, p.cid`,
@@ -70,7 +72,15 @@ export async function introspect(db: D1Database): Promise<SchemaModel> {
 	const model: SchemaModel = { tables: new Map(), views: new Map() };
 	for (const o of objects.results as { type: string; name: string; sql: string }[]) {
 		if (o.type === "view") model.views.set(o.name, o.sql);
-		else model.tables.set(o.name, { name: o.name, sql: o.sql, columns: [], indexes: [], foreignKeys: [], checks: extractChecks(o.sql) });
+		else
+			model.tables.set(o.name, {
+				name: o.name,
+				sql: o.sql,
+				columns: [],
+				indexes: [],
+				foreignKeys: [],
+				checks: extractChecks(o.sql),
+			});
 	}
 	for (const c of columns.results as Record<string, string | number | null>[]) {
 		model.tables.get(String(c.tbl))?.columns.push({
@@ -87,7 +97,13 @@ export async function introspect(db: D1Database): Promise<SchemaModel> {
 		const key = `${r.tbl}\u0000${r.idx}`;
 		let i = idx.get(key);
 		if (!i) {
-			i = { name: String(r.idx), unique: Number(r.uq) === 1, origin: String(r.origin), partial: Number(r.partial) === 1, columns: [] };
+			i = {
+				name: String(r.idx),
+				unique: Number(r.uq) === 1,
+				origin: String(r.origin),
+				partial: Number(r.partial) === 1,
+				columns: [],
+			};
 			idx.set(key, i);
 			model.tables.get(String(r.tbl))?.indexes.push(i);
 		}
@@ -98,7 +114,13 @@ export async function introspect(db: D1Database): Promise<SchemaModel> {
 		const key = `${r.tbl}\u0000${r.id}`;
 		let f = fk.get(key);
 		if (!f) {
-			f = { table: String(r.parent), from: [], to: [], onDelete: String(r.on_delete).toUpperCase(), onUpdate: String(r.on_update).toUpperCase() };
+			f = {
+				table: String(r.parent),
+				from: [],
+				to: [],
+				onDelete: String(r.on_delete).toUpperCase(),
+				onUpdate: String(r.on_update).toUpperCase(),
+			};
 			fk.set(key, f);
 			model.tables.get(String(r.tbl))?.foreignKeys.push(f);
 		}

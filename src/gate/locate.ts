@@ -23,9 +23,14 @@ export const sqlPatterns = {
 	dropTable: (t: string) => new RegExp(`^\\s*DROP\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?${Q(t)}\\s*;?\\s*$`, "i"),
 	renameTable: (t: string) => new RegExp(`^\\s*ALTER\\s+TABLE\\s+${Q(t)}\\s+RENAME\\s+TO\\s+([\\w\`"\\[\\]]+)`, "i"),
 	renameColumn: (t: string, c: string) =>
-		new RegExp(`^\\s*ALTER\\s+TABLE\\s+${Q(t)}\\s+RENAME\\s+(?:COLUMN\\s+)?${ident(c)}\\s+TO\\s+([\\w\`"\\[\\]]+)`, "i"),
-	dropColumn: (t: string, c: string) => new RegExp(`^\\s*ALTER\\s+TABLE\\s+${Q(t)}\\s+DROP\\s+(?:COLUMN\\s+)?${ident(c)}`, "i"),
-	addColumn: (t: string, c: string) => new RegExp(`^\\s*ALTER\\s+TABLE\\s+${Q(t)}\\s+ADD\\s+(?:COLUMN\\s+)?${ident(c)}`, "i"),
+		new RegExp(
+			`^\\s*ALTER\\s+TABLE\\s+${Q(t)}\\s+RENAME\\s+(?:COLUMN\\s+)?${ident(c)}\\s+TO\\s+([\\w\`"\\[\\]]+)`,
+			"i",
+		),
+	dropColumn: (t: string, c: string) =>
+		new RegExp(`^\\s*ALTER\\s+TABLE\\s+${Q(t)}\\s+DROP\\s+(?:COLUMN\\s+)?${ident(c)}`, "i"),
+	addColumn: (t: string, c: string) =>
+		new RegExp(`^\\s*ALTER\\s+TABLE\\s+${Q(t)}\\s+ADD\\s+(?:COLUMN\\s+)?${ident(c)}`, "i"),
 	createTable: (t: string) => new RegExp(`^\\s*CREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?${Q(t)}\\s*\\(`, "i"),
 	createIndexOn: (t: string) => new RegExp(`^\\s*CREATE\\s+(UNIQUE\\s+)?INDEX\\b[\\s\\S]*\\bON\\s+${Q(t)}\\s*\\(`, "i"),
 	deleteFrom: (t: string) => new RegExp(`^\\s*(?:WITH\\b[\\s\\S]*?)?DELETE\\s+FROM\\s+${Q(t)}(?![\\w$])`, "i"),

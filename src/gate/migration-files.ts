@@ -44,8 +44,7 @@ export function parseMigration(name: string, text: string): MigrationFile {
 export function sortMigrations(files: MigrationFile[]): MigrationFile[] {
 	return [...files].sort(
 		(a, b) =>
-			(a.number ?? Number.POSITIVE_INFINITY) - (b.number ?? Number.POSITIVE_INFINITY) ||
-			a.name.localeCompare(b.name),
+			(a.number ?? Number.POSITIVE_INFINITY) - (b.number ?? Number.POSITIVE_INFINITY) || a.name.localeCompare(b.name),
 	);
 }
 
@@ -69,6 +68,10 @@ export function readMigrationsAt(root: string, commit: string, ref: string, dir:
 		);
 	}
 	const sql = names.filter((n) => n.endsWith(".sql"));
-	const blobs = readBlobsAt(root, commit, sql.map((n) => `${dir}/${n}`));
+	const blobs = readBlobsAt(
+		root,
+		commit,
+		sql.map((n) => `${dir}/${n}`),
+	);
 	return sortMigrations(sql.map((n) => parseMigration(n, blobs.get(`${dir}/${n}`) ?? "")));
 }

@@ -53,11 +53,16 @@ export function chooseRunner(root: string, commit: string, wanted: Layer3Mode): 
 		}
 	}
 	if (wanted === "vitest") return hook ? { kind: "vitest" } : null;
-	return hook ? { kind: "vitest" } : { kind: "workerd", why: "the ref's db tests cannot read KILN_MIGRATIONS_DIR, so the gate runs them itself" };
+	return hook
+		? { kind: "vitest" }
+		: { kind: "workerd", why: "the ref's db tests cannot read KILN_MIGRATIONS_DIR, so the gate runs them itself" };
 }
 
 /** Runs the ref's `test/db` vitest project in its worktree, with `migrationsDir` as the schema when given. */
-export async function runVitest(worktree: string, migrationsDir: string | null): Promise<TestResult[] | { error: string }> {
+export async function runVitest(
+	worktree: string,
+	migrationsDir: string | null,
+): Promise<TestResult[] | { error: string }> {
 	const out = mkdtempSync(path.join(tmpdir(), "kiln-gate-vitest-"));
 	const report = path.join(out, "report.json");
 	const env = { ...process.env, CI: "1", FORCE_COLOR: "0" } as NodeJS.ProcessEnv;
@@ -79,7 +84,11 @@ export async function runVitest(worktree: string, migrationsDir: string | null):
 		});
 		if (!existsSync(report)) return { error: lastLines(stderr) || "vitest wrote no report" };
 		const json = JSON.parse(readFileSync(report, "utf8")) as {
-			testResults: { name: string; message?: string; assertionResults: { fullName: string; status: string; failureMessages: string[] }[] }[];
+			testResults: {
+				name: string;
+				message?: string;
+				assertionResults: { fullName: string; status: string; failureMessages: string[] }[];
+			}[];
 		};
 		const results: TestResult[] = [];
 		for (const file of json.testResults) {
@@ -122,7 +131,10 @@ export async function bundleOldTests(worktree: string): Promise<string> {
 	const virtual: Plugin = {
 		name: "kiln-gate-virtual",
 		setup(b) {
-			b.onResolve({ filter: /^kiln-set-file:/ }, (a) => ({ path: a.path.slice("kiln-set-file:".length), namespace: "kiln-set-file" }));
+			b.onResolve({ filter: /^kiln-set-file:/ }, (a) => ({
+				path: a.path.slice("kiln-set-file:".length),
+				namespace: "kiln-set-file",
+			}));
 			b.onLoad({ filter: /.*/, namespace: "kiln-set-file" }, (a) => ({
 				contents: `import { setFile } from ${JSON.stringify(path.join(shimDir, "vitest-shim.ts"))}; setFile(${JSON.stringify(a.path)});`,
 				resolveDir: shimDir,
@@ -171,7 +183,10 @@ export async function runInWorkerd(
 	const ownFail = await applyMigrations(own, oldFiles);
 	if (ownFail) return { error: `the ref's own migrations fail: ${ownFail.file.name}: ${ownFail.error}` };
 	const next = await sandbox.db("NEXT");
-	const [ownResults, nextFail] = await Promise.all([sandbox.fetchJson<TestResult[]>("own", "/run"), applyMigrations(next, newFiles)]);
+	const [ownResults, nextFail] = await Promise.all([
+		sandbox.fetchJson<TestResult[]>("own", "/run"),
+		applyMigrations(next, newFiles),
+	]);
 	const nextResults: TestResult[] = nextFail
 		? ownResults.map((r) => ({ id: r.id, status: "failed", error: `migrations failed: ${nextFail.error}` }))
 		: await sandbox.fetchJson<TestResult[]>("next", "/run");
@@ -215,7 +230,9 @@ function sqlError(message?: string): string {
 	const failed = /Failed query:\s*([\s\S]*?)\nparams:/.exec(text);
 	if (failed) return `Failed query: ${failed[1].replace(/\s+/g, " ").trim()}`.slice(0, 300);
 	const lines = text.split("\n").map((l) => l.trim());
-	const sql = lines.find((l) => /no such (column|table)|has no column named|constraint failed|SQLITE_|D1_ERROR/i.test(l));
+	const sql = lines.find((l) =>
+		/no such (column|table)|has no column named|constraint failed|SQLITE_|D1_ERROR/i.test(l),
+	);
 	return (sql ?? lines[0] ?? "")
 		.replace(/^(Error:\s*)+/, "")
 		.replace(/^D1_ERROR:\s*/, "")

@@ -19,60 +19,75 @@ const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * Fills every table of a database at the ref's schema with generated rows:
  * parents before children (foreign keys point at rows that exist), values
  * by column affinity, literals from CHECK constraints where a column has
- * one, distinct per row so unique indexes hold. Rows that still violate a
- * constraint are skipped (INSERT OR IGNORE); the census afterwards is what
- * counts. Returns tables left empty, for the report.
+ * one, distinct per row so unique indexes hold, NULLs in one row. Rows that
+ * still violate a constraint are skipped (INSERT OR IGNORE); the census
+ * afterwards is what counts.
  */
-export async function seed(db: D1Database, schema: SchemaModel): Promise<string[]> {
+export async function seed(db: D1Database, schema: SchemaModel): Promise<void> {
 	const order = parentsFirst(schema);
-	const empty: string[] = [];
-	for (const t of order) {
-		const fkValues = new Map<number, Record<string, unknown>[]>();
-		for (const [i, f] of t.foreignKeys.entries()) {
-			if (f.table === t.name) continue;
-			const parent = schema.tables.get(f.table);
-			const to = f.to.map((c, k) => c ?? parent?.columns.filter((x) => x.pk > 0).sort((a, b) => a.pk - b.pk)[k]?.name ?? "rowid");
-			try {
-				const rows = await db.prepare(`SELECT ${to.map(q).join(", ")} FROM ${q(f.table)} LIMIT ${ROWS_PER_TABLE}`).all();
-				fkValues.set(i, rows.results as Record<string, unknown>[]);
-			} catch {
-				fkValues.set(i, []);
-			}
-		}
+	const insert = (t: TableInfo, values: (string | number | null)[]) => {
 		const cols = t.columns.filter((c) => c.hidden === 0);
-		const statements = [];
-		for (let r = 0; r < ROWS_PER_TABLE; r++) {
-			const values = cols.map((c) => valueFor(t, c.name, r, fkValues, schema));
-			statements.push(
-				db
-					.prepare(`INSERT OR IGNORE INTO ${q(t.name)} (${cols.map((c) => q(c.name)).join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`)
-					.bind(...values),
-			);
-		}
-		try {
-			await db.batch(statements);
-		} catch {
-			// A failing row (say, a foreign key to nothing) must not take the others with it.
-			for (const s of statements) {
-				try {
-					await s.run();
-				} catch {
-					/* the census shows what went in */
-				}
+		return db
+			.prepare(
+				`INSERT OR IGNORE INTO ${q(t.name)} (${cols.map((c) => q(c.name)).join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`,
+			)
+			.bind(...values);
+	};
+	const rows = (t: TableInfo, parentRows: (f: number) => Record<string, unknown>[]) =>
+		Array.from({ length: ROWS_PER_TABLE }, (_, r) =>
+			t.columns.filter((c) => c.hidden === 0).map((c) => valueFor(t, c.name, r, parentRows)),
+		);
+	// Fast path, one round trip: foreign keys point at the parents' generated values.
+	const predicted = (t: TableInfo) => (i: number) => {
+		const f = t.foreignKeys[i];
+		const parent = schema.tables.get(f.table);
+		if (!parent) return [];
+		const to = targetColumns(f, parent);
+		return Array.from({ length: ROWS_PER_TABLE - 1 }, (_, r) =>
+			Object.fromEntries(to.map((c) => [c, rowValue(parent, c, r)])),
+		);
+	};
+	try {
+		await db.batch(order.flatMap((t) => rows(t, predicted(t)).map((v) => insert(t, v))));
+		return;
+	} catch {
+		// Some parent row was refused (a CHECK the generator did not satisfy, say): go table by
+		// table, reading the parents' real rows, so that one bad row does not empty the rest.
+	}
+	for (const t of order) {
+		const actual = new Map<number, Record<string, unknown>[]>();
+		for (const [i, f] of t.foreignKeys.entries()) {
+			const parent = schema.tables.get(f.table);
+			if (!parent || f.table === t.name) continue;
+			try {
+				const res = await db
+					.prepare(`SELECT ${targetColumns(f, parent).map(q).join(", ")} FROM ${q(f.table)} LIMIT ${ROWS_PER_TABLE}`)
+					.all();
+				actual.set(i, res.results as Record<string, unknown>[]);
+			} catch {
+				actual.set(i, []);
 			}
 		}
-		const n = (await db.prepare(`SELECT count(*) AS n FROM ${q(t.name)}`).first<{ n: number }>())?.n ?? 0;
-		if (n === 0) empty.push(t.name);
+		for (const v of rows(t, (i) => actual.get(i) ?? [])) {
+			try {
+				await insert(t, v).run();
+			} catch {
+				/* the census shows what went in */
+			}
+		}
 	}
-	return empty;
+}
+
+function targetColumns(f: TableInfo["foreignKeys"][number], parent: TableInfo): string[] {
+	const pk = parent.columns.filter((x) => x.pk > 0).sort((a, b) => a.pk - b.pk);
+	return f.to.map((c, k) => c ?? pk[k]?.name ?? "rowid");
 }
 
 function valueFor(
 	t: TableInfo,
 	col: string,
 	r: number,
-	fkValues: Map<number, Record<string, unknown>[]>,
-	schema: SchemaModel,
+	parentRows: (fk: number) => Record<string, unknown>[],
 ): string | number | null {
 	const c = t.columns.find((x) => x.name === col);
 	if (!c) return null;
@@ -82,23 +97,19 @@ function valueFor(
 		const k = f.from.indexOf(col);
 		if (k === -1) continue;
 		if (f.table === t.name) {
-			// Self reference: row 0 is a root, the others point at it.
-			if (r === 0) return c.notNull ? rowValue(t, f.to[k] ?? pkName(t), 0, schema) : null;
-			return rowValue(t, f.to[k] ?? pkName(t), 0, schema);
+			// Self reference: row 0 is a root (or points at itself), the others point at it.
+			const to = targetColumns(f, t)[k];
+			return r === 0 && !c.notNull ? null : rowValue(t, to, 0);
 		}
-		const parents = fkValues.get(i) ?? [];
+		const parents = parentRows(i);
 		if (parents.length === 0) return null;
 		const row = parents[r % parents.length];
 		return (Object.values(row)[k] ?? null) as string | number | null;
 	}
-	return rowValue(t, col, r, schema);
+	return rowValue(t, col, r);
 }
 
-function pkName(t: TableInfo): string {
-	return t.columns.find((c) => c.pk === 1)?.name ?? "rowid";
-}
-
-function rowValue(t: TableInfo, col: string, r: number, _schema: SchemaModel): string | number | null {
+function rowValue(t: TableInfo, col: string, r: number): string | number | null {
 	const c = t.columns.find((x) => x.name === col);
 	if (!c) return r + 1;
 	const checkLiterals = t.checks
@@ -153,7 +164,10 @@ export async function census(db: D1Database, schema: SchemaModel): Promise<Censu
 	tables.forEach((t, i) => {
 		const row = (res[i].results[0] ?? {}) as Record<string, number>;
 		out.rows.set(t.name, Number(row["*"] ?? 0));
-		out.values.set(t.name, new Map(t.columns.filter((c) => c.hidden === 0).map((c) => [c.name, Number(row[c.name] ?? 0)])));
+		out.values.set(
+			t.name,
+			new Map(t.columns.filter((c) => c.hidden === 0).map((c) => [c.name, Number(row[c.name] ?? 0)])),
+		);
 	});
 	return out;
 }
@@ -169,10 +183,19 @@ export async function rehearse(
 	newSchema: SchemaModel,
 	added: MigrationFile[],
 	dataSource: string,
-): Promise<{ findings: Finding[]; applyError: { file: string; statement: Statement | null; error: string } | null }> {
+): Promise<{
+	findings: Finding[];
+	before: Census;
+	applyError: { file: string; statement: Statement | null; error: string } | null;
+}> {
 	const before = await census(db, oldSchema);
 	const failure = await applyMigrations(db, added);
-	if (failure) return { findings: [], applyError: { file: failure.file.name, statement: failure.statement, error: failure.error } };
+	if (failure)
+		return {
+			findings: [],
+			before,
+			applyError: { file: failure.file.name, statement: failure.statement, error: failure.error },
+		};
 	const after = await census(db, newSchema);
 	const findings: Finding[] = [];
 	const at = (test: (sql: string) => boolean) => locate(added, test);
@@ -187,7 +210,10 @@ export async function rehearse(
 		const parentsDropped = (oldSchema.tables.get(table)?.foreignKeys ?? [])
 			.map((f) => at((s) => sqlPatterns.dropTable(f.table).test(s)))
 			.find((x) => x);
-		const cause = at((s) => sqlPatterns.dropTable(table).test(s)) ?? parentsDropped ?? at((s) => sqlPatterns.mentions(table).test(s));
+		const cause =
+			at((s) => sqlPatterns.dropTable(table).test(s)) ??
+			parentsDropped ??
+			at((s) => sqlPatterns.mentions(table).test(s));
 		if (m < n && !deliberate) {
 			findings.push(
 				finding(
@@ -215,5 +241,5 @@ export async function rehearse(
 			);
 		}
 	}
-	return { findings, applyError: null };
+	return { findings, before, applyError: null };
 }

@@ -16,7 +16,9 @@ export function formatReport(r: GateReport): string {
 	for (const f of allowed) lines.push("", ...formatFinding(f));
 	lines.push("", "layers:");
 	for (const l of r.layers) {
-		lines.push(`  ${l.layer} ${l.name.padEnd(28)} ${l.status.padEnd(15)} ${l.ms > 0 ? `${(l.ms / 1000).toFixed(1)} s` : ""}`.trimEnd());
+		lines.push(
+			`  ${l.layer} ${l.name.padEnd(28)} ${l.status.padEnd(15)} ${l.ms > 0 ? `${(l.ms / 1000).toFixed(1)} s` : ""}`.trimEnd(),
+		);
 		for (const n of l.notes.filter(Boolean)) lines.push(`      ${n}`);
 	}
 	lines.push(

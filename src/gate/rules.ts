@@ -17,7 +17,8 @@ export const rules = {
 	"migration-name": {
 		layer: 1,
 		title: "a migration file name without a leading number",
-		safeWay: "Name migrations NNNN_description.sql (drizzle-kit generate does); wrangler orders and records them by that number.",
+		safeWay:
+			"Name migrations NNNN_description.sql (drizzle-kit generate does); wrangler orders and records them by that number.",
 	},
 	"migration-number-order": {
 		layer: 1,
@@ -33,7 +34,8 @@ export const rules = {
 	"migration-number-gap": {
 		layer: 1,
 		title: "a gap in the new migrations' numbers",
-		safeWay: "Number new migrations consecutively after the ref's last one; a gap usually means a migration was lost in a merge.",
+		safeWay:
+			"Number new migrations consecutively after the ref's last one; a gap usually means a migration was lost in a merge.",
 	},
 	"deployed-migration-edited": {
 		layer: 1,
@@ -72,7 +74,8 @@ export const rules = {
 	"migration-fails": {
 		layer: 2,
 		title: "a migration that fails to apply on the ref's schema",
-		safeWay: "Fix the SQL; the statement and SQLite's error are in the finding. D1 would roll back this file and keep the earlier ones applied.",
+		safeWay:
+			"Fix the SQL; the statement and SQLite's error are in the finding. D1 would roll back this file and keep the earlier ones applied.",
 	},
 	"declared-table-dropped": {
 		layer: 2,
@@ -139,7 +142,8 @@ export const rules = {
 	"check-tightened": {
 		layer: 2,
 		title: "a CHECK constraint now rejects a value the ref's schema allowed",
-		safeWay: "Widening a CHECK is safe; narrowing it needs code that stops writing the value first, then a later migration.",
+		safeWay:
+			"Widening a CHECK is safe; narrowing it needs code that stops writing the value first, then a later migration.",
 	},
 	"foreign-key-added": {
 		layer: 2,
@@ -157,7 +161,8 @@ export const rules = {
 	"old-test-fails": {
 		layer: 3,
 		title: "a database test of the ref passes on its own migrations and fails on the new ones",
-		safeWay: "The ref's code, live while the migration runs, does what the test does. Make the migration additive (expand), move the code in a release, contract later.",
+		safeWay:
+			"The ref's code, live while the migration runs, does what the test does. Make the migration additive (expand), move the code in a release, contract later.",
 	},
 	// ---------------------------------------------------------------- layer 4
 	"rows-lost": {

@@ -23,12 +23,8 @@ export async function schemaDiff(
 ): Promise<Finding[]> {
 	const out: Finding[] = [];
 	const at = (test: (sql: string) => boolean) => locate(added, test);
-	const push = (
-		rule: Parameters<typeof finding>[0],
-		where: ReturnType<typeof at>,
-		message: string,
-		breaks: string,
-	) => out.push(finding(rule, where?.file.name ?? added[0]?.name ?? null, where?.statement ?? null, message, breaks));
+	const push = (rule: Parameters<typeof finding>[0], where: ReturnType<typeof at>, message: string, breaks: string) =>
+		out.push(finding(rule, where?.file.name ?? added[0]?.name ?? null, where?.statement ?? null, message, breaks));
 
 	for (const decl of declared.tables.values()) {
 		const oldT = oldSchema.tables.get(decl.name);
@@ -39,7 +35,12 @@ export async function schemaDiff(
 			const renamed = at((s) => sqlPatterns.renameTable(decl.name).test(s));
 			if (renamed) {
 				const to = unquote(sqlPatterns.renameTable(decl.name).exec(renamed.statement?.sql ?? "")?.[1] ?? "?");
-				push("declared-table-renamed", renamed, `table ${decl.name} is renamed to ${to}.`, `${code}: every query of the ref's code on it fails with "no such table: ${decl.name}".`);
+				push(
+					"declared-table-renamed",
+					renamed,
+					`table ${decl.name} is renamed to ${to}.`,
+					`${code}: every query of the ref's code on it fails with "no such table: ${decl.name}".`,
+				);
 			} else {
 				push(
 					"declared-table-dropped",
@@ -50,7 +51,7 @@ export async function schemaDiff(
 			}
 			continue;
 		}
-		out.push(...(await judgeTable(decl, oldT, newT, at, push, scratch)));
+		await judgeTable(decl, oldT, newT, at, push, scratch);
 	}
 
 	// The D1 data-loss trap: DROP TABLE of a parent fires its children's ON DELETE actions.
@@ -73,7 +74,12 @@ export async function schemaDiff(
 	return out;
 }
 
-type Push = (rule: Parameters<typeof finding>[0], where: ReturnType<typeof locate>, message: string, breaks: string) => void;
+type Push = (
+	rule: Parameters<typeof finding>[0],
+	where: ReturnType<typeof locate>,
+	message: string,
+	breaks: string,
+) => void;
 
 async function judgeTable(
 	decl: DeclaredTable,
@@ -82,7 +88,7 @@ async function judgeTable(
 	at: (test: (sql: string) => boolean) => ReturnType<typeof locate>,
 	push: Push,
 	scratch: D1Database,
-): Promise<Finding[]> {
+): Promise<void> {
 	const t = decl.name;
 	const declaredNames = new Set(decl.columns.map((c) => c.name));
 	const newCols = new Map(newT.columns.map((c) => [c.name, c]));
@@ -101,7 +107,9 @@ async function judgeTable(
 			const rename = at((s) => sqlPatterns.renameColumn(t, dc.name).test(s));
 			const viaRebuild = copy ? [...copy.entries()].find(([, src]) => src === dc.name)?.[0] : undefined;
 			if (rename || viaRebuild) {
-				const to = rename ? unquote(sqlPatterns.renameColumn(t, dc.name).exec(rename.statement?.sql ?? "")?.[1] ?? "?") : viaRebuild;
+				const to = rename
+					? unquote(sqlPatterns.renameColumn(t, dc.name).exec(rename.statement?.sql ?? "")?.[1] ?? "?")
+					: viaRebuild;
 				if (to) renamedTo.add(to);
 				push(
 					"declared-column-renamed",
@@ -122,7 +130,9 @@ async function judgeTable(
 		if (affinity(oc.type) !== affinity(nc.type)) {
 			push(
 				"column-type-changed",
-				at((s) => sqlPatterns.createTable(`__new_${t}`).test(s)) ?? rebuilt ?? at((s) => sqlPatterns.mentions(t).test(s)),
+				at((s) => sqlPatterns.createTable(`__new_${t}`).test(s)) ??
+					rebuilt ??
+					at((s) => sqlPatterns.mentions(t).test(s)),
 				`column ${where(dc.name)} changes from ${oc.type || "(none)"} to ${nc.type || "(none)"} (affinity ${affinity(oc.type)} to ${affinity(nc.type)}).`,
 				`the ref's code reads and writes ${where(dc.name)} as ${dc.sqlType}; values are stored and compared differently now.`,
 			);
@@ -236,7 +246,6 @@ async function judgeTable(
 			`the ref's code may write ${t}.${f.from.join(", ")} values without a matching ${f.table} row: "FOREIGN KEY constraint failed".`,
 		);
 	}
-	return [];
 }
 
 /**
@@ -245,7 +254,12 @@ async function judgeTable(
  * Returns a description of the witness, or undefined when the new CHECK is
  * at least as wide on every probe. More than two columns: assume tightened.
  */
-async function tighteningWitness(db: D1Database, oldExprs: string[], newExpr: string, cols: string[]): Promise<string | undefined> {
+async function tighteningWitness(
+	db: D1Database,
+	oldExprs: string[],
+	newExpr: string,
+	cols: string[],
+): Promise<string | undefined> {
 	if (cols.length > 2) return `some (${cols.join(", ")}) combination`;
 	const text = [...oldExprs, newExpr].join(" ");
 	const literals = new Set<string | number | null>([null, "", 0, 1, -1, "kiln-gate-probe"]);
@@ -255,7 +269,8 @@ async function tighteningWitness(db: D1Database, oldExprs: string[], newExpr: st
 		for (const v of [n - 1, n - 0.5, n, n + 0.5, n + 1]) literals.add(v);
 	}
 	const values = [...literals];
-	const combos: (string | number | null)[][] = cols.length === 1 ? values.map((v) => [v]) : values.flatMap((a) => values.map((b) => [a, b]));
+	const combos: (string | number | null)[][] =
+		cols.length === 1 ? values.map((v) => [v]) : values.flatMap((a) => values.map((b) => [a, b]));
 	const accept = (e: string) => `CASE WHEN (${e}) THEN 1 WHEN (${e}) IS NULL THEN 1 ELSE 0 END`;
 	const colList = cols.map((c) => `"${c.replace(/"/g, '""')}"`).join(", ");
 	// Chunked: SQLite limits bound parameters per statement.
@@ -265,7 +280,10 @@ async function tighteningWitness(db: D1Database, oldExprs: string[], newExpr: st
 		const sql = `WITH v(${colList}) AS (${rows}) SELECT ${colList}, ${oldExprs.map(accept).join(" * ")} AS was, ${accept(newExpr)} AS now FROM v`;
 		let result: { results: Record<string, unknown>[] };
 		try {
-			result = await db.prepare(sql).bind(...chunk.flat()).all();
+			result = await db
+				.prepare(sql)
+				.bind(...chunk.flat())
+				.all();
 		} catch {
 			return `a value the gate could not evaluate (${newExpr})`;
 		}

@@ -1,5 +1,5 @@
-import { parseAllows } from "./migration-files";
 import { finding } from "./findings";
+import { parseAllows } from "./migration-files";
 import { isRule } from "./rules";
 import { stripComments } from "./sql-split";
 import type { Finding, MigrationFile } from "./types";

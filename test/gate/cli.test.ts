@@ -18,7 +18,10 @@ function repo(name: string, files: Record<string, string>, commit = false): stri
 	const body = Object.entries(files)
 		.map(([p, text]) => `=== file ${p}\n${text}`)
 		.join("");
-	return buildCase(parseCase(name, "safe", `# about: cli ${name}\n# commit: ${commit ? "yes" : "no"}\n${body}`), parent);
+	return buildCase(
+		parseCase(name, "safe", `# about: cli ${name}\n# commit: ${commit ? "yes" : "no"}\n${body}`),
+		parent,
+	);
 }
 
 describe.concurrent("npm run gate", () => {
@@ -36,7 +39,11 @@ describe.concurrent("npm run gate", () => {
 	});
 
 	it("exits 1 with a finding that names rule, file, statement, what breaks and the safe way", async () => {
-		const dir = repo("rename", { "migrations/0002_rename.sql": "ALTER TABLE `notes` RENAME COLUMN `title` TO `headline`;\n" }, true);
+		const dir = repo(
+			"rename",
+			{ "migrations/0002_rename.sql": "ALTER TABLE `notes` RENAME COLUMN `title` TO `headline`;\n" },
+			true,
+		);
 		const r = await gate(dir, "--against", "deployed", "--json", "--layers", "1,2");
 		expect(r.code).toBe(1);
 		const f = (JSON.parse(r.stdout) as GateReport).findings[0];
@@ -51,7 +58,9 @@ describe.concurrent("npm run gate", () => {
 	});
 
 	it("reports a migration that is not valid SQL as a finding with SQLite's error", async () => {
-		const dir = repo("invalid", { "migrations/0002_typo.sql": "ALTER TABLE `feeds` ADD `a` text;\nCREATE TABLE x (id integer,);\n" });
+		const dir = repo("invalid", {
+			"migrations/0002_typo.sql": "ALTER TABLE `feeds` ADD `a` text;\nCREATE TABLE x (id integer,);\n",
+		});
 		const r = await gate(dir, "--against", "deployed", "--json", "--layers", "1,2");
 		expect(r.code).toBe(1);
 		const f = (JSON.parse(r.stdout) as GateReport).findings[0];

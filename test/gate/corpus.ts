@@ -54,7 +54,8 @@ export function parseCase(name: string, kind: "breaking" | "safe", text: string)
 	for (const part of parts.slice(1)) {
 		const nl = part.indexOf("\n");
 		const [op, p] = part.slice(0, nl).trim().split(/\s+/);
-		if (!["old-edit", "file", "edit", "delete"].includes(op) || !p) throw new Error(`${name}: bad section "=== ${part.slice(0, nl)}"`);
+		if (!["old-edit", "file", "edit", "delete"].includes(op) || !p)
+			throw new Error(`${name}: bad section "=== ${part.slice(0, nl)}"`);
 		c.ops.push({ op: op as CorpusCase["ops"][number]["op"], path: p, body: part.slice(nl + 1) });
 	}
 	for (const o of c.ops) {
@@ -62,7 +63,8 @@ export function parseCase(name: string, kind: "breaking" | "safe", text: string)
 			for (const m of o.body.matchAll(/kiln-gate:\s*allow\s+([\w-]+)\s*--\s*\S/g)) c.allows.push(m[1]);
 		}
 	}
-	if (kind === "breaking" && c.expect.length === 0) throw new Error(`${name}: a breaking case must say which rules it expects`);
+	if (kind === "breaking" && c.expect.length === 0)
+		throw new Error(`${name}: a breaking case must say which rules it expects`);
 	return c;
 }
 
@@ -91,7 +93,13 @@ const git = (cwd: string, ...args: string[]) =>
 	execFileSync("git", args, {
 		cwd,
 		stdio: "pipe",
-		env: { ...process.env, GIT_AUTHOR_NAME: "corpus", GIT_AUTHOR_EMAIL: "corpus@kiln.invalid", GIT_COMMITTER_NAME: "corpus", GIT_COMMITTER_EMAIL: "corpus@kiln.invalid" },
+		env: {
+			...process.env,
+			GIT_AUTHOR_NAME: "corpus",
+			GIT_AUTHOR_EMAIL: "corpus@kiln.invalid",
+			GIT_COMMITTER_NAME: "corpus",
+			GIT_COMMITTER_EMAIL: "corpus@kiln.invalid",
+		},
 	});
 
 /** Builds the case's repository under `parent` and returns its path; the deployed release is tagged `deployed`. */

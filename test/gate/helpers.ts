@@ -47,7 +47,13 @@ export const git = (cwd: string, ...args: string[]) =>
 		cwd,
 		encoding: "utf8",
 		stdio: "pipe",
-		env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@kiln.invalid", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@kiln.invalid" },
+		env: {
+			...process.env,
+			GIT_AUTHOR_NAME: "t",
+			GIT_AUTHOR_EMAIL: "t@kiln.invalid",
+			GIT_COMMITTER_NAME: "t",
+			GIT_COMMITTER_EMAIL: "t@kiln.invalid",
+		},
 	});
 
 /** A stack trace line, which users must never see. */

@@ -39,7 +39,11 @@ describe.concurrent("the corpus's outage case (notes.title renamed)", () => {
 
 	it("each layer alone passes the expand step that does the rename safely", async () => {
 		for (const layer of [2, 3] as Layer[]) {
-			const r = await runGate({ cwd: buildCase(expand, path.join(parent, `expand-${layer}`)), against: "deployed", layers: [layer] });
+			const r = await runGate({
+				cwd: buildCase(expand, path.join(parent, `expand-${layer}`)),
+				against: "deployed",
+				layers: [layer],
+			});
 			expect(r.safe, formatReport(r)).toBe(true);
 			expect(status(r, layer)).toBe("passed");
 		}
@@ -48,7 +52,10 @@ describe.concurrent("the corpus's outage case (notes.title renamed)", () => {
 
 describe("Kiln's own code: versions.prompt renamed, uncommitted, against HEAD", () => {
 	const dir = cloneKiln(parent, "kiln");
-	writeFileSync(path.join(dir, "migrations", "0001_rename_prompt.sql"), "ALTER TABLE `versions` RENAME COLUMN `prompt` TO `prompt_text`;\n");
+	writeFileSync(
+		path.join(dir, "migrations", "0001_rename_prompt.sql"),
+		"ALTER TABLE `versions` RENAME COLUMN `prompt` TO `prompt_text`;\n",
+	);
 
 	it("layer 2 alone blocks it against Kiln's Drizzle schema", async () => {
 		const r = await runGate({ cwd: dir, against: "HEAD", layers: [2] });

@@ -12,7 +12,9 @@ export default defineProject({
 		environment: "node",
 		// Corpus cases spend their time in workerd, esbuild and git child
 		// processes, so a few run side by side even on two cores.
-		maxConcurrency: 3,
+		maxConcurrency: 4,
+		// The corpus, the CLI and the deploy files mostly wait on child processes: run them side by side.
+		maxWorkers: 2,
 		testTimeout: 120_000,
 		hookTimeout: 120_000,
 	},

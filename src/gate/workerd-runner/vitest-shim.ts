@@ -164,10 +164,13 @@ function matchers(actual: unknown, negate: boolean): Matchers {
 		toHaveLength: (n: number) => check((actual as { length?: number })?.length === n, `to have length ${n}`),
 		toContain: (x: unknown) =>
 			check(
-				typeof actual === "string" ? actual.includes(String(x)) : Array.isArray(actual) && actual.some((v) => Object.is(v, x)),
+				typeof actual === "string"
+					? actual.includes(String(x))
+					: Array.isArray(actual) && actual.some((v) => Object.is(v, x)),
 				`to contain ${fmt(x)}`,
 			),
-		toContainEqual: (x: unknown) => check(Array.isArray(actual) && actual.some((v) => equals(v, x)), `to contain ${fmt(x)}`),
+		toContainEqual: (x: unknown) =>
+			check(Array.isArray(actual) && actual.some((v) => equals(v, x)), `to contain ${fmt(x)}`),
 		toHaveProperty: (k: string, v?: unknown) =>
 			check(
 				actual !== null &&
@@ -176,7 +179,11 @@ function matchers(actual: unknown, negate: boolean): Matchers {
 					(v === undefined || equals((actual as Record<string, unknown>)[k], v)),
 				`to have property ${k}`,
 			),
-		toMatch: (re: RegExp | string) => check(typeof actual === "string" && (typeof re === "string" ? actual.includes(re) : re.test(actual)), `to match ${re}`),
+		toMatch: (re: RegExp | string) =>
+			check(
+				typeof actual === "string" && (typeof re === "string" ? actual.includes(re) : re.test(actual)),
+				`to match ${re}`,
+			),
 		toBeGreaterThan: (n: number) => check((actual as number) > n, `to be > ${n}`),
 		toBeGreaterThanOrEqual: (n: number) => check((actual as number) >= n, `to be >= ${n}`),
 		toBeLessThan: (n: number) => check((actual as number) < n, `to be < ${n}`),
@@ -203,7 +210,8 @@ export function expect(actual: unknown) {
 			try {
 				await actual;
 			} catch (x) {
-				if (!matchesError(x, e)) throw new Error(`expected rejection matching ${String(e)}, got: ${x instanceof Error ? x.message : x}`);
+				if (!matchesError(x, e))
+					throw new Error(`expected rejection matching ${String(e)}, got: ${x instanceof Error ? x.message : x}`);
 				return;
 			}
 			throw new Error("expected the promise to reject");

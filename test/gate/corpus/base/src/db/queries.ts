@@ -33,7 +33,12 @@ export async function tag(db: Db, noteId: number, label: string) {
 }
 
 export async function labels(db: Db, noteId: number) {
-	const rows = await db.select({ label: tags.label }).from(tags).where(eq(tags.noteId, noteId)).orderBy(asc(tags.label)).all();
+	const rows = await db
+		.select({ label: tags.label })
+		.from(tags)
+		.where(eq(tags.noteId, noteId))
+		.orderBy(asc(tags.label))
+		.all();
 	return rows.map((r) => r.label);
 }
 
@@ -43,5 +48,8 @@ export async function addFeed(db: Db, url: string, title?: string) {
 }
 
 export async function pauseFeed(db: Db, id: number) {
-	await db.update(feeds).set({ state: "paused" }).where(and(eq(feeds.id, id), eq(feeds.state, "active")));
+	await db
+		.update(feeds)
+		.set({ state: "paused" })
+		.where(and(eq(feeds.id, id), eq(feeds.state, "active")));
 }

@@ -13,7 +13,10 @@ export async function importFeedRaw(d1: D1Database, url: string): Promise<void> 
 
 /** avatar_url is not in the Drizzle schema; only this query knows it. */
 export async function avatarOf(d1: D1Database, authorId: number): Promise<string | null> {
-	const row = await d1.prepare("SELECT avatar_url FROM authors WHERE id = ?").bind(authorId).first<{ avatar_url: string | null }>();
+	const row = await d1
+		.prepare("SELECT avatar_url FROM authors WHERE id = ?")
+		.bind(authorId)
+		.first<{ avatar_url: string | null }>();
 	return row?.avatar_url ?? null;
 }
 

@@ -1,7 +1,18 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
-import { addFeed, createAuthor, createNote, getAuthor, getNote, labels, listNotes, pauseFeed, publish, tag } from "../../src/db/queries";
+import {
+	addFeed,
+	createAuthor,
+	createNote,
+	getAuthor,
+	getNote,
+	labels,
+	listNotes,
+	pauseFeed,
+	publish,
+	tag,
+} from "../../src/db/queries";
 import { audit, auditCount, avatarOf, feedUrlsRaw, importFeedRaw, setAvatar } from "../../src/db/raw";
 
 const db = createDb(env.DB);
