@@ -1,6 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { env } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
 import { createScenario, type FakeReply, recordedRequests } from "../fakes/openai";
-import { call, FAKE, generate, newProject, rowCounts } from "./helpers";
+import { call, callWithEnv, FAKE, generate, newProject, rowCounts, sseEvents, summarize } from "./helpers";
 
 // Must-hold 5: when the model fails, the client gets an `error` event with a
 // clear code, no version is stored, and the project's latest is unchanged.
@@ -85,4 +86,30 @@ it("the deltas received before a failure are not stored anywhere", async () => {
 	expect(g.text.length).toBe(60);
 	expect(g.error?.code).toBe("upstream_interrupted");
 	expect((await call(`/api/projects/${g.project}`)).status).toBe(404);
+});
+
+it("a database failure while storing → error internal_error, nothing stored, and no prompt in the logs", async () => {
+	const failingBatch = new Proxy(env.DB, {
+		get(target, prop) {
+			if (prop === "batch")
+				return () => Promise.reject(new Error("D1_ERROR: disk full", { cause: new Error("SQLITE_FULL") }));
+			const v = Reflect.get(target, prop, target);
+			return typeof v === "function" ? v.bind(target) : v;
+		},
+	});
+	const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+	const before = await rowCounts();
+	const res = await callWithEnv({ DB: failingBatch }, "/api/generate", {
+		method: "POST",
+		headers: { "content-type": "application/json" },
+		body: JSON.stringify({ prompt: "a secret recipe for soup" }),
+	});
+	const events = [];
+	for await (const e of sseEvents(res)) events.push(e);
+	expect(summarize(events).error?.code).toBe("internal_error");
+	expect(await rowCounts()).toEqual(before);
+	const lines = logged.mock.calls.map((c) => c.join(" ")).join("\n");
+	logged.mockRestore();
+	expect(lines).toContain("SQLITE_FULL");
+	expect(lines).not.toContain("secret recipe");
 });
