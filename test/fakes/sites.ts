@@ -18,7 +18,8 @@ export type SiteName =
 	| "none"
 	| "redirect"
 	| "stall"
-	| "plain";
+	| "plain"
+	| "proto";
 
 export interface FakeSites {
 	/** Origin of each site, e.g. http://127.0.0.1:41234 */
@@ -60,6 +61,7 @@ export async function startFakeSites(): Promise<FakeSites> {
 		"redirect",
 		"stall",
 		"plain",
+		"proto",
 	];
 	const servers: Server[] = [];
 	const origins = {} as Record<SiteName, string>;
@@ -131,6 +133,17 @@ export async function startFakeSites(): Promise<FakeSites> {
 			hanging.add(res);
 			res.on("close", () => hanging.delete(res));
 		},
+		// Upper-case markup and a protocol-relative href to another origin.
+		proto: (path, res) =>
+			path === "/"
+				? page(
+						res,
+						html(
+							`<LINK REL="Shortcut Icon" HREF="//${origins.icon.slice("http://".length)}/static/icon.png">`,
+							"Proto",
+						),
+					)
+				: notFound(res),
 		// Serves a favicon but its page is not HTML.
 		plain: (path, res) => {
 			if (path === "/favicon.ico") return image(res, "image/vnd.microsoft.icon");

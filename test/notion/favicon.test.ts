@@ -21,6 +21,10 @@ describe("findSiteInfo", () => {
 		const s = sites();
 		expect(await find(s.apple)).toEqual({ iconUrl: `${s.apple}/apple-180.png`, title: "Apple & Friends" });
 	});
+	it("reads upper-case markup and resolves a protocol-relative href", async () => {
+		const s = sites();
+		expect((await find(s.proto)).iconUrl).toBe(`${s.icon}/static/icon.png`);
+	});
 	it("falls back to the web manifest's largest non-maskable icon", async () => {
 		const s = sites();
 		expect((await find(s.manifest)).iconUrl).toBe(`${s.manifest}/icons/512.png`);
