@@ -99,8 +99,9 @@ async function runGateOnce(opts: GateOptions): Promise<GateReport> {
 	const layer = async (
 		n: Layer,
 		body: (notes: string[], add: (fs: Finding[]) => void) => Promise<"not-applicable" | undefined>,
+		startedAt = performance.now(),
 	) => {
-		const t0 = performance.now();
+		const t0 = startedAt;
 		const notes: string[] = [];
 		if (!want.has(n)) {
 			layers.push({ layer: n, name: layerNames[n], status: "skipped", notes: ["not requested"], ms: 0 });
@@ -172,6 +173,7 @@ async function runGateOnce(opts: GateOptions): Promise<GateReport> {
 				: null;
 
 		// Layer 3 runs in child processes or its own workers: start it first, judge the rest meanwhile.
+		const layer3Start = performance.now();
 		const layer3 =
 			runner && wt && !problem && !layer3Problem
 				? runOldTests(runner, wt.dir, root, dir, oldFiles, next, sb).catch((e: Error) => ({
@@ -221,7 +223,9 @@ async function runGateOnce(opts: GateOptions): Promise<GateReport> {
 				seedFailure = await applyMigrations(db, oldFiles);
 			}
 			if (seedFailure) {
-				notes.push(`could not build the ref's schema for the rehearsal: ${seedFailure.file.name}: ${seedFailure.error}`);
+				notes.push(
+					`could not build the ref's schema for the rehearsal: ${seedFailure.file.name}: ${seedFailure.error}`,
+				);
 				return "not-applicable";
 			}
 			await seed(db, oldSchema);
@@ -247,23 +251,27 @@ async function runGateOnce(opts: GateOptions): Promise<GateReport> {
 		});
 
 		await Promise.all([layer2, layer4]);
-		await layer(3, async (notes, add) => {
-			if (!layer3) {
-				notes.push(
-					problem ??
-						layer3Problem ??
-						(runner === null
-							? "the ref has no test/db/*.test.ts (or, with --layer3 vitest, no KILN_MIGRATIONS_DIR hook)"
-							: "no worktree"),
-				);
-				return "not-applicable";
-			}
-			const outcome = await layer3;
-			notes.push(...outcome.notes);
-			if (outcome.error) return "not-applicable";
-			add(outcome.findings);
-			return undefined;
-		});
+		await layer(
+			3,
+			async (notes, add) => {
+				if (!layer3) {
+					notes.push(
+						problem ??
+							layer3Problem ??
+							(runner === null
+								? "the ref has no test/db/*.test.ts (or, with --layer3 vitest, no KILN_MIGRATIONS_DIR hook)"
+								: "no worktree"),
+					);
+					return "not-applicable";
+				}
+				const outcome = await layer3;
+				notes.push(...outcome.notes);
+				if (outcome.error) return "not-applicable";
+				add(outcome.findings);
+				return undefined;
+			},
+			layer3 ? layer3Start : undefined,
+		);
 	} finally {
 		await sandbox?.dispose();
 		worktree?.remove();

@@ -1,0 +1,151 @@
+/**
+ * `npm run bench -- gate`: the migration gate's wall time
+ * - on this repository (a throwaway clone of HEAD plus one new, safe
+ *   migration, judged against HEAD: all four layers, layer 3 through the
+ *   repository's own vitest db project), target under 60 s;
+ * - on synthetic histories of 10 and 100 migrations (the ref has N-1, the work
+ *   tree adds one; a declared Drizzle table per migration, old db tests run
+ *   by the gate in workerd).
+ * Each scenario runs three times; the median is reported, with each layer's share.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { runGate } from "../src/gate/gate";
+import type { GateReport } from "../src/gate/types";
+
+const root = path.resolve(import.meta.dirname, "..");
+const parent = mkdtempSync(path.join(tmpdir(), "kiln-gate-bench-"));
+const RUNS = 3;
+
+const git = (cwd: string, ...args: string[]) =>
+	execFileSync("git", args, {
+		cwd,
+		stdio: "pipe",
+		env: {
+			...process.env,
+			GIT_AUTHOR_NAME: "b",
+			GIT_AUTHOR_EMAIL: "b@kiln.invalid",
+			GIT_COMMITTER_NAME: "b",
+			GIT_COMMITTER_EMAIL: "b@kiln.invalid",
+		},
+	});
+
+function thisRepository(): string {
+	const dir = path.join(parent, "kiln");
+	git(root, "clone", "-q", "--local", "--no-hardlinks", root, dir);
+	symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
+	const last = execFileSync("ls", [path.join(dir, "migrations")], { encoding: "utf8" })
+		.split("\n")
+		.filter((f) => /^\d+_.*\.sql$/.test(f))
+		.sort()
+		.at(-1);
+	const next = String(Number.parseInt(last ?? "0", 10) + 1).padStart(4, "0");
+	writeFileSync(
+		path.join(dir, "migrations", `${next}_bench_add_column.sql`),
+		"ALTER TABLE `projects` ADD `bench_note` text;\n",
+	);
+	return dir;
+}
+
+/** A repository whose history has `n` migrations: tables t0..t{k}, each later migration adding a column or an index. */
+function synthetic(n: number): string {
+	const dir = path.join(parent, `synthetic-${n}`);
+	for (const d of ["migrations", "src/db", "test/db"]) mkdirSync(path.join(dir, d), { recursive: true });
+	symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
+	const tables = new Map<string, string[]>();
+	const write = (i: number) => {
+		const name = `${String(i).padStart(4, "0")}_step.sql`;
+		let sql: string;
+		if (i % 3 === 0 || tables.size === 0) {
+			const t = `t${tables.size}`;
+			tables.set(t, ["id", "name"]);
+			sql = `CREATE TABLE \`${t}\` (\`id\` integer PRIMARY KEY AUTOINCREMENT NOT NULL, \`name\` text NOT NULL${tables.size > 1 ? `, \`parent\` integer REFERENCES \`t${tables.size - 2}\`(\`id\`) ON DELETE cascade` : ""});`;
+			if (tables.size > 1) tables.get(t)?.push("parent");
+		} else if (i % 3 === 1) {
+			const t = `t${(i * 7) % tables.size}`;
+			const c = `c${i}`;
+			tables.get(t)?.push(c);
+			sql = `ALTER TABLE \`${t}\` ADD \`${c}\` text;`;
+		} else {
+			const t = `t${(i * 5) % tables.size}`;
+			sql = `CREATE INDEX \`i${i}\` ON \`${t}\` (\`name\`);`;
+		}
+		writeFileSync(path.join(dir, "migrations", name), `${sql}\n`);
+	};
+	const schema = () =>
+		[
+			'import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";',
+			...[...tables].map(
+				([t, cols]) =>
+					`export const ${t} = sqliteTable("${t}", { ${cols
+						.map((c) =>
+							c === "id"
+								? 'id: integer("id").primaryKey({ autoIncrement: true })'
+								: c === "name"
+									? 'name: text("name").notNull()'
+									: c === "parent"
+										? 'parent: integer("parent")'
+										: `${c}: text("${c}")`,
+						)
+						.join(", ")} });`,
+			),
+		].join("\n");
+	for (let i = 0; i < n - 1; i++) write(i);
+	writeFileSync(path.join(dir, "src/db/schema.ts"), schema());
+	writeFileSync(
+		path.join(dir, "test/db/tables.test.ts"),
+		[
+			'import { env } from "cloudflare:workers";',
+			'import { drizzle } from "drizzle-orm/d1";',
+			'import { expect, it } from "vitest";',
+			'import * as schema from "../../src/db/schema";',
+			"const db = drizzle(env.DB, { schema });",
+			...[...tables.keys()]
+				.slice(0, 10)
+				.map(
+					(t) =>
+						`it("writes and reads ${t}", async () => { await db.insert(schema.${t}).values({ name: "x" }); expect((await db.select().from(schema.${t}).all()).length).toBeGreaterThan(0); });`,
+				),
+		].join("\n"),
+	);
+	git(dir, "init", "-q");
+	writeFileSync(path.join(dir, ".gitignore"), "node_modules\n");
+	git(dir, "add", "-A");
+	git(dir, "commit", "-q", "-m", "history");
+	git(dir, "tag", "deployed");
+	write(n - 1); // the new migration, uncommitted
+	return dir;
+}
+
+async function measure(label: string, dir: string, against: string): Promise<number> {
+	const runs: GateReport[] = [];
+	for (let i = 0; i < RUNS; i++) runs.push(await runGate({ cwd: dir, against }));
+	runs.sort((a, b) => a.ms - b.ms);
+	const median = runs[Math.floor(RUNS / 2)];
+	// Layer 3 runs alongside 2 and 4, so the layers' times overlap and do not add up to the total.
+	const layers = median.layers.map((l) => `L${l.layer} ${(l.ms / 1000).toFixed(1)}s ${l.status}`).join(", ");
+	console.log(
+		`${label.padEnd(44)} ${(median.ms / 1000).toFixed(1).padStart(6)} s   (runs: ${runs.map((r) => (r.ms / 1000).toFixed(1)).join(", ")}; ${median.safe ? "safe" : "UNSAFE"})`,
+	);
+	console.log(`${"".padEnd(44)} ${layers}`);
+	const l3 = median.layers.find((l) => l.layer === 3)?.notes.join("; ");
+	if (l3) console.log(`${"".padEnd(44)} layer 3: ${l3}`);
+	return median.ms;
+}
+
+try {
+	console.log(
+		`gate wall time, median of ${RUNS} (load average now ${(await import("node:os")).loadavg()[0].toFixed(1)})\n`,
+	);
+	const repo = await measure("this repository (+1 migration, vitest layer 3)", thisRepository(), "HEAD");
+	const ten = await measure("synthetic history of 10 migrations", synthetic(10), "deployed");
+	const hundred = await measure("synthetic history of 100 migrations", synthetic(100), "deployed");
+	console.log(`\nratio 100 / 10 migrations: ${(hundred / ten).toFixed(2)}x`);
+	console.log(
+		`this repository: ${(repo / 1000).toFixed(1)} s against a target of 60 s (${repo < 60_000 ? "met" : "MISSED"})`,
+	);
+} finally {
+	rmSync(parent, { recursive: true, force: true });
+}
