@@ -37,10 +37,11 @@ export function App() {
 		}
 	}, [generation.status, generation.error]);
 
+	// The project page names itself (see Workspace).
+	const onProject = route.name === "project";
 	useEffect(() => {
-		document.title =
-			route.name === "project" ? `${route.project} · Kiln` : "Kiln — describe an app, watch it being written";
-	}, [route]);
+		if (!onProject) document.title = "Kiln — describe an app, watch it being written";
+	}, [onProject]);
 
 	const generateNew = useCallback(
 		(prompt: string) =>

@@ -100,9 +100,16 @@ describe("the main flow in Chromium", () => {
 	});
 
 	it("edits the version on screen with a follow-up: version 2", async () => {
+		const s = await createScenario(fake.url, { replies: [{ chunkSize: 40, holdAfterChunks: 4 }] });
 		const box = page.getByRole("textbox", { name: "Describe a change to v1" });
-		await box.fill("Make it say goodbye");
+		await box.fill(`Make it say goodbye ${s.marker}`);
 		await box.press("Enter");
+		// While v2 is written, v1 stays in the preview under a notice.
+		await waitForHeld(fake.url, s.id);
+		await poll(() => page.getByRole("status").filter({ hasText: "Writing v2…" }).count()).toBe(1);
+		expect(await preview().locator("h1").textContent()).toContain(firstPrompt);
+		await screenshot(page, "02b-streaming-follow-up");
+		await release(fake.url, s.id);
 		await page.waitForURL(new RegExp(`/projects/${project}/v/2$`));
 		await poll(() => preview().locator("h1").textContent()).toContain("Make it say goodbye");
 		expect(await page.getByText(`v2 of 2`).count()).toBe(1);

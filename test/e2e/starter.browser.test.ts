@@ -144,7 +144,9 @@ describe("the SPA as served", () => {
 		expect(await page.getByRole("tab", { name: /Versions/ }).getAttribute("aria-selected")).toBe("true");
 		expect(await page.evaluate(() => document.activeElement?.getAttribute("role"))).toBe("tab");
 		// The share dialog opens from the keyboard and closes with Escape, returning focus.
-		await page.getByRole("button", { name: "Share" }).focus();
+		const share = page.getByRole("button", { name: "Share" });
+		await poll(() => share.isEnabled()).toBe(true); // once the project has loaded
+		await share.focus();
 		await page.keyboard.press("Enter");
 		await page.getByRole("dialog", { name: "Share this app" }).waitFor();
 		await page.keyboard.press("Escape");

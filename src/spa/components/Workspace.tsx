@@ -56,6 +56,7 @@ export function Workspace({
 	const narrow = useMedia("(max-width: 899px)");
 	const toast = useToast();
 	const cache = useRef(new Map<string, Promise<Version>>());
+	const lastPreview = useRef<string | null>(null);
 
 	const mine = generation.project === project;
 	const streaming = mine && generation.status === "streaming";
@@ -115,6 +116,11 @@ export function Workspace({
 		if (justWrote && narrow) setTab("preview");
 	}, [justWrote, narrow]);
 
+	const docTitle = data?.project.title || versions[0]?.prompt || project;
+	useEffect(() => {
+		document.title = `${docTitle}${current ? ` · v${current}` : ""} · Kiln`;
+	}, [docTitle, current]);
+
 	if (loadError && !streaming && !(mine && generation.status !== "idle" && !data)) {
 		return <ProjectError project={project} error={loadError} />;
 	}
@@ -122,15 +128,19 @@ export function Workspace({
 	const editToken = getEditToken(project);
 	const canEdit = Boolean(editToken);
 	const title = data?.project.title || versions[0]?.prompt || (mine ? generation.request?.prompt : "") || project;
-	const showingStream = streaming || (mine && generation.status === "error" && generation.text && !currentSummary);
+	// The streamed text stays on screen until the stored version replaces it (or after a failure).
+	const showingStream = streaming || (mine && generation.status !== "idle" && generation.text && !currentSummary);
 	const nextNumber = (latest ?? 0) + 1;
 	const codeText = showingStream ? generation.text : code && code.n === current ? code.code : null;
+	const streamIsCode = Boolean(showingStream);
 	const codeLabel = streaming
 		? `index.html · writing v${nextNumber}`
 		: current
 			? `index.html · v${current}`
 			: "index.html";
-	const previewSrc = currentSummary?.appUrl ?? null;
+	// While a just-written version loads, the previous preview stays rather than flashing empty.
+	if (currentSummary) lastPreview.current = currentSummary.appUrl;
+	const previewSrc = currentSummary?.appUrl ?? lastPreview.current;
 	const rateLimited = retryAt !== null && retryAt > Date.now();
 
 	const tabs = [
@@ -201,7 +211,7 @@ export function Workspace({
 				Loading the code…
 			</p>
 		) : (
-			<CodeView text={codeText} streaming={streaming} label={codeLabel} raw={!showingStream} />
+			<CodeView text={codeText} streaming={streaming} label={codeLabel} raw={!streamIsCode} />
 		);
 	};
 

@@ -18,9 +18,3 @@ export function saveEditToken(project: string, token: string): void {
 		localStorage.setItem(PREFIX + project, token);
 	} catch {}
 }
-
-export function forgetEditToken(project: string): void {
-	try {
-		localStorage.removeItem(PREFIX + project);
-	} catch {}
-}
