@@ -184,6 +184,15 @@ describe("the main flow in Chromium", () => {
 		await poll(() => page.getByText("remixed from").textContent()).toContain(`${project} v1`);
 		await poll(() => preview().locator("h1").textContent()).toContain(firstPrompt);
 		await page.getByRole("textbox", { name: "Describe a change to v1" }).waitFor();
+
+		// Both projects are this browser's: the home page lists them, newest first.
+		await page.getByRole("link", { name: "New app" }).click();
+		const yours = page.getByRole("region", { name: "Your apps" });
+		await poll(() => yours.getByRole("link").count()).toBe(2);
+		expect(await yours.getByRole("link").first().textContent()).toContain(remixed);
+		await screenshot(page, "14-your-apps");
+		await yours.getByRole("link").nth(1).click();
+		await page.waitForURL(new RegExp(`/projects/${project}$`));
 		expect(errors).toEqual([]);
 	});
 });

@@ -5,6 +5,7 @@ import type { Generation } from "../lib/use-generation";
 import { Header } from "./Header";
 import { GenerationNotice, SettingNames } from "./Notice";
 import { PromptForm, type PromptFormHandle } from "./PromptForm";
+import { RecentApps } from "./RecentApps";
 import { StarterChips } from "./StarterChips";
 
 export function Home({
@@ -80,6 +81,7 @@ export function Home({
 							onGenerate(s.prompt);
 						}}
 					/>
+					<RecentApps />
 					{llm?.configured && (
 						<p className="model-line">
 							Writing with <strong>{llm.model}</strong> <span className="muted">({llm.provider})</span>

@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, fetchProject, fetchVersion, type ProjectWithVersions, remix, type Version } from "../lib/api";
-import { getEditToken, saveEditToken } from "../lib/edit-tokens";
+import { getEditToken, rememberApp, saveEditToken } from "../lib/edit-tokens";
 import { navigate, projectPath } from "../lib/router";
 import type { Generation } from "../lib/use-generation";
 import { useMedia } from "../lib/use-media";
@@ -120,6 +120,12 @@ export function Workspace({
 	useEffect(() => {
 		document.title = `${docTitle}${current ? ` · v${current}` : ""} · Kiln`;
 	}, [docTitle, current]);
+	// Yours (this browser holds its edit token): listed on the home page.
+	const loaded = data?.project.id === project;
+	// biome-ignore lint/correctness/useExhaustiveDependencies: a new version (latest) moves it to the top
+	useEffect(() => {
+		if (loaded && getEditToken(project)) rememberApp(project, docTitle);
+	}, [loaded, project, docTitle, latest]);
 
 	if (loadError && !streaming && !(mine && generation.status !== "idle" && !data)) {
 		return <ProjectError project={project} error={loadError} />;

@@ -18,3 +18,32 @@ export function saveEditToken(project: string, token: string): void {
 		localStorage.setItem(PREFIX + project, token);
 	} catch {}
 }
+
+/** The apps this browser made or remixed, newest first, for the home page. */
+export interface RecentApp {
+	project: string;
+	title: string;
+	/** When it was last opened or edited here (ms since the epoch). */
+	at: number;
+}
+
+const RECENT = "kiln:recent-apps";
+const MAX_RECENT = 12;
+
+export function recentApps(): RecentApp[] {
+	try {
+		const list = JSON.parse(localStorage.getItem(RECENT) ?? "[]") as RecentApp[];
+		// Only apps this browser can still edit.
+		return Array.isArray(list) ? list.filter((a) => getEditToken(a.project)) : [];
+	} catch {
+		return [];
+	}
+}
+
+export function rememberApp(project: string, title: string): void {
+	try {
+		const rest = recentApps().filter((a) => a.project !== project);
+		const list = [{ project, title, at: Date.now() }, ...rest].slice(0, MAX_RECENT);
+		localStorage.setItem(RECENT, JSON.stringify(list));
+	} catch {}
+}
