@@ -166,6 +166,21 @@ describe("/example/guest/welcome", () => {
 		]);
 	});
 
+	it("updates the same welcome in place when the guest changes", async () => {
+		const page = uuid();
+		await fake.seed({ pages: [{ id: page, properties: { Name: prop.title("Room 5") } }] });
+		await run("/example/guest/welcome", automationBody({ id: page, properties: { Guest: prop.people("Ann") } }));
+		const block = (await fake.state(page)).children[0];
+		await run("/example/guest/welcome", automationBody({ id: page, properties: { Guest: prop.people("Bea") } }));
+		expect(describeCalls((await fake.calls(page, block.id)).slice(1))).toEqual([
+			`GET /v1/blocks/${block.id}`,
+			`PATCH /v1/blocks/${block.id}`,
+		]);
+		const kids = (await fake.state(page)).children;
+		expect(kids).toHaveLength(1);
+		expect(kids[0].callout?.rich_text[1].plain_text).toBe("Bea");
+	});
+
 	it("falls back to the title, and ?property= picks the property", async () => {
 		const page = uuid();
 		await fake.seed({ pages: [{ id: page, properties: { Name: prop.title("Ada") } }] });
@@ -284,5 +299,30 @@ describe("/example/child_pages", () => {
 		const updated = (await fake.state(page)).children.find((b) => b.type === "callout");
 		expect(calloutText(updated)).toBe("3 child pages: Chapter 1, Chapter 2, Chapter 3");
 		expect(writes(calls)).toHaveLength(2);
+	});
+	it("appends a new index when the old one was deleted", async () => {
+		const page = uuid();
+		const kid = uuid();
+		await fake.seed({
+			pages: [
+				{ id: page, properties: { title: prop.title("P") } },
+				{ id: kid, properties: { title: prop.title("Only") } },
+			],
+			blocks: [
+				{ id: kid, parent: { type: "page_id", page_id: page }, type: "child_page", child_page: { title: "Only" } },
+			],
+		});
+		await run("/example/child_pages", automationBody({ id: page }));
+		const first = (await fake.state(page)).children.find((b) => b.type === "callout");
+		await fake.trash(String(first?.id));
+		await run("/example/child_pages", automationBody({ id: page }));
+		// The trashed index is not among the children read: no extra request to learn it is gone.
+		expect(describeCalls((await fake.calls(page)).slice(2))).toEqual([
+			`GET /v1/blocks/${page}/children`,
+			`PATCH /v1/blocks/${page}/children`,
+		]);
+		const visible = (await fake.state(page)).children.filter((b) => b.type === "callout" && !b.in_trash);
+		expect(visible).toHaveLength(1);
+		expect(calloutText(visible[0])).toBe("1 child page: Only");
 	});
 });
