@@ -19,8 +19,9 @@ import type { NotionEnv } from "./types";
 export async function recordAndQueue(c: Context<NotionEnv>, event: NewEvent): Promise<Response> {
 	const db = createDb(c.env.DB);
 	if (!(await recordEvent(db, event))) {
-		const existing = await getEvent(db, event.id);
-		return c.json({ ok: true, event: event.id, duplicate: true, status: existing?.status ?? "pending" }, 200);
+		// Already recorded: whatever happens now, the answer is a 2xx.
+		const existing = await getEvent(db, event.id).catch(() => null);
+		return c.json({ ok: true, event: event.id, duplicate: true, status: existing?.status ?? "unknown" }, 200);
 	}
 	// Queued after the answer: the event is safe in D1 already, and if the send
 	// is lost the cron sweep queues pending events again.
