@@ -39,6 +39,8 @@ export interface Fault {
 	retryAfter?: string;
 	/** Never answer. */
 	stall?: boolean;
+	/** Do the work, then answer with the error anyway (the write happened; the client can't know). */
+	applied?: boolean;
 	/** How many matching requests it applies to (default 1). */
 	times?: number;
 }
@@ -350,6 +352,7 @@ export async function startFakeNotion(port = 0): Promise<FakeNotion> {
 					res.on("close", () => stalled.delete(res));
 					return;
 				}
+				if (fault.applied) route(req, { writeHead() {}, end() {} } as unknown as ServerResponse, path, url, body);
 				const status = fault.status ?? 500;
 				const code =
 					fault.code ??

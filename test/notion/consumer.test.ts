@@ -80,3 +80,39 @@ describe("queue consumer", () => {
 		expect((await getEvent(db(), id))?.attempts).toBe(0);
 	});
 });
+
+describe("an append whose answer was lost", () => {
+	it("is not repeated: the next attempt finds the callout the first one created and adopts it", async () => {
+		const page = uuid();
+		await fake.seed({ pages: [{ id: page, properties: { Name: prop.title("Twice?") } }] });
+		// Notion appends the callout, but the answer is a 500.
+		await fake.faults({ method: "PATCH", path: `/v1/blocks/${page}/children`, status: 500, applied: true });
+		const id = await recorded(
+			"/example/callout",
+			automationBody({ id: page, properties: { Name: prop.title("Twice?") } }),
+		);
+		const first = await consume([id], 1);
+		expect(first.retryMessages).toEqual([{ msgId: "m0" }]);
+		expect((await fake.state(page)).children).toHaveLength(1);
+
+		const second = await consume([id], 2);
+		expect(second.explicitAcks).toEqual(["m0"]);
+		expect(await getEvent(db(), id)).toMatchObject({ status: "done", attempts: 2 });
+		const calls = await fake.calls(page);
+		expect(calls.map((c) => `${c.method} ${c.path} ${c.status}`)).toEqual([
+			`PATCH /v1/blocks/${page}/children 500`,
+			`GET /v1/blocks/${page}/children 200`,
+		]);
+		const kids = (await fake.state(page)).children;
+		expect(kids).toHaveLength(1);
+		// And the block is now ours: the next run reads it, and does not append again.
+		const third = await recorded(
+			"/example/callout",
+			automationBody({ id: page, properties: { Name: prop.title("Twice?") } }),
+		);
+		await consume([third]);
+		expect((await fake.calls(page, kids[0].id)).slice(2).map((c) => `${c.method} ${c.path}`)).toEqual([
+			`GET /v1/blocks/${kids[0].id}`,
+		]);
+	});
+});

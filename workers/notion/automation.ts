@@ -48,6 +48,8 @@ export interface RunContext {
 	db: Db;
 	notion: NotionApi;
 	faviconTimeoutMs: number;
+	/** 1 for an event's first run; more when an earlier run may have written part of its work. */
+	attempt: number;
 }
 
 export interface RunResult {

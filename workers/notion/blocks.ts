@@ -12,7 +12,10 @@ import type { RunContext } from "./automation";
 import { type Block, isNotFound } from "./notion/client";
 import { richTextKey } from "./notion/values";
 
-export type KeepResult = "created" | "recreated" | "updated" | "unchanged";
+export type KeepResult = "created" | "recreated" | "updated" | "unchanged" | "adopted";
+
+/** Writes a keepBlock result stands for. */
+export const writesOf = (r: KeepResult) => (r === "unchanged" || r === "adopted" ? 0 : 1);
 
 /** Deleted in Notion: 2025-09-03 says `in_trash`, older shapes `archived`. */
 export function isTrashed(b: { in_trash?: boolean; archived?: boolean }): boolean {
@@ -36,14 +39,19 @@ export function blockKey(b: Block | BlockObjectRequest): string {
 /**
  * Makes the route's block on `parentId` show `desired`. With `known`, the
  * caller already read the page's children and says what it found (null: the
- * block is not there), which saves a request.
+ * block is not there) and what else is there, which saves requests.
+ *
+ * An append is never retried blindly: when an earlier attempt of this event
+ * failed, its append may have reached Notion even though the answer did not
+ * reach us. So a later attempt first looks among the page's children for a
+ * block that already shows exactly `desired`, and adopts it.
  */
 export async function keepBlock(
 	ctx: RunContext,
 	route: string,
 	parentId: string,
 	desired: BlockObjectRequest & { type: string },
-	known?: { current: Block | null },
+	known?: { current: Block | null; children?: Block[] },
 ): Promise<KeepResult> {
 	const state = await getBlockState(ctx.db, route, parentId);
 	const key = blockKey(desired);
@@ -74,6 +82,14 @@ export async function keepBlock(
 				// Deleted between our read and our write: append a new one below.
 				if (!isNotFound(err)) throw err;
 			}
+		}
+	}
+	if (ctx.attempt > 1) {
+		const siblings = known?.children ?? (await ctx.notion.children(parentId));
+		const twin = siblings.find((b) => !isTrashed(b) && blockKey(b) === key);
+		if (twin) {
+			await putBlockState(ctx.db, { route, parentId, blockId: twin.id, contentHash: hash });
+			return "adopted";
 		}
 	}
 	const [created] = await ctx.notion.append(parentId, [desired]);

@@ -22,7 +22,7 @@ export async function runEvent(env: NotionBindings, eventId: string): Promise<Ou
 	const event = await claimEvent(db, eventId);
 	if (!event) return "skipped";
 	try {
-		const result = await dispatch(env, event.source, event.route, event.payload);
+		const result = await dispatch(env, event.source, event.route, event.payload, event.attempts);
 		await finishEvent(db, event.id, result.status, result.note ?? null);
 		return result.status;
 	} catch (err) {
@@ -33,8 +33,14 @@ export async function runEvent(env: NotionBindings, eventId: string): Promise<Ou
 	}
 }
 
-async function dispatch(env: NotionBindings, source: string, route: string, payload: string): Promise<RunResult> {
-	const ctx = await runContext(env);
+async function dispatch(
+	env: NotionBindings,
+	source: string,
+	route: string,
+	payload: string,
+	attempt: number,
+): Promise<RunResult> {
+	const ctx = await runContext(env, attempt);
 	const body = JSON.parse(payload) as unknown;
 	if (source === "integration") {
 		const ev = integrationEvent.parse(body);

@@ -9,7 +9,7 @@
  */
 import type { BlockObjectRequest } from "@notionhq/client";
 import { type Automation, type AutomationPayload, done } from "../automation";
-import { keepBlock } from "../blocks";
+import { keepBlock, writesOf } from "../blocks";
 import { MAX_TEXT, type RichText, simpleValue, textItems, titleOf } from "../notion/values";
 
 export const ROUTE = "/example/callout";
@@ -19,7 +19,7 @@ export const automation: Automation = {
 	options: {},
 	async run(ctx, p) {
 		const result = await keepBlock(ctx, ROUTE, p.data.id, summaryCallout(p));
-		return done(result === "unchanged" ? 0 : 1);
+		return done(writesOf(result));
 	},
 };
 

@@ -12,7 +12,7 @@
 import type { BlockObjectRequest } from "@notionhq/client";
 import { getBlockState } from "../../../src/db/notion";
 import { type Automation, done } from "../automation";
-import { isTrashed, keepBlock } from "../blocks";
+import { isTrashed, keepBlock, writesOf } from "../blocks";
 import { normalizeId, type RichText } from "../notion/values";
 
 export const ROUTE = "/example/child_pages";
@@ -31,8 +31,8 @@ export const automation: Automation = {
 		const current = state
 			? (children.find((b) => normalizeId(b.id) === normalizeId(state.blockId) && !isTrashed(b)) ?? null)
 			: null;
-		const result = await keepBlock(ctx, ROUTE, pageId, indexCallout(pages), { current });
-		return done(result === "unchanged" ? 0 : 1);
+		const result = await keepBlock(ctx, ROUTE, pageId, indexCallout(pages), { current, children });
+		return done(writesOf(result));
 	},
 };
 

@@ -10,7 +10,7 @@
  */
 import type { BlockObjectRequest } from "@notionhq/client";
 import { type Automation, type AutomationPayload, done } from "../automation";
-import { keepBlock } from "../blocks";
+import { keepBlock, writesOf } from "../blocks";
 import { firstPersonName, type Properties, plainText, textItems, titleOf } from "../notion/values";
 
 export const ROUTE = "/example/guest/welcome";
@@ -25,7 +25,7 @@ export const automation: Automation = {
 	async run(ctx, p, options) {
 		const name = guestName(p, options.property) as string;
 		const result = await keepBlock(ctx, ROUTE, p.data.id, welcomeCallout(name));
-		return done(result === "unchanged" ? 0 : 1);
+		return done(writesOf(result));
 	},
 };
 
