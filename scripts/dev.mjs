@@ -138,10 +138,14 @@ if (existsSync(path.join(root, "src/spa/vite.config.ts")) && process.env.KILN_SK
  * build finishes before wrangler starts, so nothing serves a half-written dist/.
  */
 async function buildSpa(watch) {
+	// The bundle people get: production React, even when started from a test
+	// runner (vitest sets NODE_ENV=test, which would select React's dev build).
+	process.env.NODE_ENV = "production";
 	const { build } = await import("vite");
 	const started = Date.now();
 	const result = await build({
 		configFile: path.join(root, "src/spa/vite.config.ts"),
+		mode: "production",
 		logLevel: "warn",
 		clearScreen: false,
 		// Never empty dist/spa while wrangler serves it (or another dev server

@@ -108,6 +108,25 @@ describe("the SPA as served", () => {
 		expect(again.status).toBe(304);
 	});
 
+	it("says so when a link names an app or a version that does not exist", async () => {
+		const { page, errors } = await openPage(chromium.browser);
+		await page.goto(`${dev.url}/projects/nosuchapp1`);
+		await page.getByRole("heading", { name: "No such app" }).waitFor();
+		await page.goto(dev.url);
+		await page.getByRole("button", { name: /^Snake/ }).click();
+		await page.waitForURL(/\/projects\/[a-z0-9]+\/v\/1$/);
+		const project = /\/projects\/([a-z0-9]+)/.exec(page.url())?.[1];
+		await page.goto(`${dev.url}/projects/${project}/v/99`);
+		await page.getByRole("heading", { name: "No such version" }).waitFor();
+		await page.getByRole("link", { name: "Open the latest version (v1)" }).click();
+		await page.waitForURL(new RegExp(`/projects/${project}$`));
+		await page.getByRole("tab", { name: "Versions (1)" }).waitFor();
+		await page.goto(`${dev.url}/nothing/here`);
+		await page.getByRole("heading", { name: "Nothing here" }).waitFor();
+		expect(errors).toEqual([]);
+		await page.context().close();
+	});
+
 	it("has a real favicon", async () => {
 		const svg = await fetch(`${dev.url}/favicon.svg`);
 		expect(svg.headers.get("content-type")).toContain("image/svg+xml");
@@ -128,7 +147,8 @@ describe("the SPA as served", () => {
 		expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Kiln home");
 		await page.keyboard.press("Shift+Tab");
 		expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
-		// A starter chip is a few Tabs after the prompt box.
+		// A starter chip is a few Tabs after the prompt box (once the starters have loaded).
+		await page.getByRole("button", { name: /^Calculator/ }).waitFor();
 		await box.focus();
 		let label = "";
 		for (let i = 0; i < 6 && !label.startsWith("Calculator"); i++) {

@@ -131,6 +131,17 @@ export function Workspace({
 		return <ProjectError project={project} error={loadError} />;
 	}
 
+	// A version the project does not have (a mistyped or stale link); not the one just written, still loading.
+	if (loaded && routeVersion !== null && !currentSummary && !streaming && justWrote !== routeVersion) {
+		return (
+			<ProjectError
+				project={project}
+				error={new ApiError(404, "version_not_found", `This app has no version ${routeVersion}.`)}
+				latest={latest}
+			/>
+		);
+	}
+
 	const editToken = getEditToken(project);
 	const canEdit = Boolean(editToken);
 	const title = data?.project.title || versions[0]?.prompt || (mine ? generation.request?.prompt : "") || project;
@@ -368,16 +379,29 @@ function absolute(url: string): string {
 	return new URL(url, location.origin).href;
 }
 
-function ProjectError({ project, error }: { project: string; error: ApiError }) {
+function ProjectError({ project, error, latest }: { project: string; error: ApiError; latest?: number | null }) {
+	const noVersion = error.code === "version_not_found";
 	return (
 		<>
 			<Header showNew />
 			<main className="empty-page" id="main">
-				<h1>{error.status === 404 ? "No such app" : "Could not load this app"}</h1>
-				<p>{error.status === 404 ? `There is no project "${project}". It may have been mistyped.` : error.message}</p>
-				<Link to="/" className="btn btn-primary">
-					Make a new app
-				</Link>
+				<h1>{noVersion ? "No such version" : error.status === 404 ? "No such app" : "Could not load this app"}</h1>
+				<p>
+					{noVersion
+						? error.message
+						: error.status === 404
+							? `There is no project "${project}". It may have been mistyped.`
+							: error.message}
+				</p>
+				{noVersion && latest ? (
+					<Link to={projectPath(project)} className="btn btn-primary">
+						Open the latest version (v{latest})
+					</Link>
+				) : (
+					<Link to="/" className="btn btn-primary">
+						Make a new app
+					</Link>
+				)}
 			</main>
 		</>
 	);
