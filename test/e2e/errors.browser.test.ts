@@ -5,7 +5,7 @@
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createScenario, type FakeOpenAI, startFakeOpenAI } from "../fakes/openai.ts";
+import { createScenario, type FakeOpenAI, release, startFakeOpenAI, waitForHeld } from "../fakes/openai.ts";
 import { type KilnBrowser, launchBrowser, openPage, poll, screenshot } from "./browser.ts";
 import { type DevServer, startDev } from "./dev-server.ts";
 
@@ -74,6 +74,24 @@ describe("errors in Chromium", () => {
 		await alert().getByRole("button", { name: "Try again" }).click();
 		await page.waitForURL(new RegExp(`/projects/${project}/v/2$`));
 		await poll(() => preview().locator("h1").textContent()).toContain("Make it blue");
+	});
+
+	it("stops a generation on request: nothing is saved, and the prompt can run again", async () => {
+		const s = await createScenario(fake.url, { replies: [{ chunkSize: 30, holdAfterChunks: 3 }] });
+		await page.goto(dev.url);
+		const box = page.getByRole("textbox", { name: "Describe the app you want" });
+		await box.fill(`An app I change my mind about ${s.marker}`);
+		await box.press("Enter");
+		await waitForHeld(fake.url, s.id);
+		await page.waitForURL(/\/projects\/[a-z0-9]+$/);
+		const stopped = /\/projects\/([a-z0-9]+)/.exec(page.url())?.[1];
+		await page.getByRole("button", { name: "Stop" }).click();
+		await page.getByRole("status").filter({ hasText: "Stopped. Nothing was saved from that answer." }).waitFor();
+		expect((await fetch(`${dev.url}/api/projects/${stopped}`)).status).toBe(404);
+		await release(fake.url, s.id);
+		await page.getByRole("button", { name: "Run it again" }).click();
+		await page.waitForURL(/\/projects\/[a-z0-9]+\/v\/1$/);
+		await poll(() => preview().locator("h1").textContent()).toContain("An app I change my mind about");
 	});
 
 	it("shows the 429 with its wait, holds sending until then, and recovers", { timeout: 115_000 }, async () => {
