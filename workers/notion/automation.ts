@@ -48,8 +48,8 @@ export interface RunContext {
 	db: Db;
 	notion: NotionApi;
 	faviconTimeoutMs: number;
-	/** 1 for an event's first run; more when an earlier run may have written part of its work. */
-	attempt: number;
+	/** An earlier run of this event failed, so it may have written part of its work. */
+	afterFailure: boolean;
 }
 
 export interface RunResult {

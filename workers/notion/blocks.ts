@@ -41,7 +41,7 @@ export function blockKey(b: Block | BlockObjectRequest): string {
  * caller already read the page's children and says what it found (null: the
  * block is not there) and what else is there, which saves requests.
  *
- * An append is never retried blindly: when an earlier attempt of this event
+ * An append is never retried blindly: when an earlier run of this event
  * failed, its append may have reached Notion even though the answer did not
  * reach us. So a later attempt first looks among the page's children for a
  * block that already shows exactly `desired`, and adopts it.
@@ -84,7 +84,7 @@ export async function keepBlock(
 			}
 		}
 	}
-	if (ctx.attempt > 1) {
+	if (ctx.afterFailure) {
 		const siblings = known?.children ?? (await ctx.notion.children(parentId));
 		const twin = siblings.find((b) => !isTrashed(b) && blockKey(b) === key);
 		if (twin) {

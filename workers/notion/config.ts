@@ -24,7 +24,7 @@ export function settings(env: NotionBindings) {
 }
 
 /** Everything a run needs: D1, and a Notion client that shares the integration's rate limit. */
-export async function runContext(env: NotionBindings, attempt = 1): Promise<RunContext> {
+export async function runContext(env: NotionBindings, afterFailure = false): Promise<RunContext> {
 	const s = settings(env);
 	if (!s.token) throw new PermanentError("NOTION_TOKEN is not set: the Worker cannot call Notion.");
 	const limiter = env.NOTION_RATE_LIMITER
@@ -34,6 +34,6 @@ export async function runContext(env: NotionBindings, attempt = 1): Promise<RunC
 		db: createDb(env.DB),
 		notion: new NotionApi({ token: s.token, baseUrl: s.baseUrl, timeoutMs: s.timeoutMs, limiter }),
 		faviconTimeoutMs: s.faviconTimeoutMs,
-		attempt,
+		afterFailure,
 	};
 }

@@ -22,7 +22,9 @@ export async function runEvent(env: NotionBindings, eventId: string): Promise<Ou
 	const event = await claimEvent(db, eventId);
 	if (!event) return "skipped";
 	try {
-		const result = await dispatch(env, event.source, event.route, event.payload, event.attempts);
+		// last_error is set by a failed run and cleared by a successful one.
+		const afterFailure = event.attempts > 1 && event.lastError !== null;
+		const result = await dispatch(env, event.source, event.route, event.payload, afterFailure);
 		await finishEvent(db, event.id, result.status, result.note ?? null);
 		return result.status;
 	} catch (err) {
@@ -38,9 +40,9 @@ async function dispatch(
 	source: string,
 	route: string,
 	payload: string,
-	attempt: number,
+	afterFailure: boolean,
 ): Promise<RunResult> {
-	const ctx = await runContext(env, attempt);
+	const ctx = await runContext(env, afterFailure);
 	const body = JSON.parse(payload) as unknown;
 	if (source === "integration") {
 		const ev = integrationEvent.parse(body);
