@@ -4,13 +4,15 @@
  * 1. the migration gate against the last deployed commit (refs/kiln/deployed;
  *    the first deploy has nothing live to break),
  * 2. `wrangler d1 migrations apply kiln --remote`,
- * 3. the Workers: codegen, notion, then web (the gateway last, so it never
+ * 3. the notion Worker's queue, created if missing,
+ * 4. the Workers: codegen, notion, then web (the gateway last, so it never
  *    routes to a Worker that is not there yet),
- * 4. record the deployed commit.
+ * 5. record the deployed commit.
  * Any failure stops everything after it. `--dry-run` runs what needs no
  * Cloudflare account (the gate, `wrangler deploy --dry-run` bundles) and
  * prints the rest.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -21,6 +23,9 @@ import { git, repoRoot, resolveCommit } from "../src/gate/git";
 import { formatReport } from "../src/gate/report";
 import { DEPLOYED_REF, lastDeployed, recordDeployed } from "./deploy/record";
 import { runSteps, type Step, sh } from "./deploy/steps";
+
+/** The notion Worker's event queue (workers/notion/wrangler.toml). */
+const NOTION_QUEUE = "kiln-notion-events";
 
 const WORKERS = [
 	{ name: "codegen", config: "workers/codegen/wrangler.toml" },
@@ -117,6 +122,29 @@ async function main(): Promise<number> {
 					root,
 					env,
 				);
+			},
+		},
+		{
+			name: "queue",
+			plan: dry
+				? `(dry run: not checked) the notion Worker's queue ${NOTION_QUEUE} exists`
+				: `create the notion Worker's queue ${NOTION_QUEUE} unless it exists`,
+			run: () => {
+				if (dry) {
+					console.log(`  dry run: would run \`wrangler queues info ${NOTION_QUEUE}\` and create it if missing`);
+					return true;
+				}
+				// The consumer and producer in workers/notion/wrangler.toml need the queue to exist first.
+				const exists = spawnSync(process.execPath, [wrangler, "queues", "info", NOTION_QUEUE], {
+					cwd: root,
+					stdio: "ignore",
+					env: { ...process.env, ...env },
+				});
+				if (exists.status === 0) {
+					console.log(`  ${NOTION_QUEUE} exists`);
+					return true;
+				}
+				return sh(process.execPath, [wrangler, "queues", "create", NOTION_QUEUE], root, env);
 			},
 		},
 		...WORKERS.map(

@@ -21,7 +21,7 @@ describe.concurrent("npm run deploy -- --dry-run", () => {
 		const r = await deploy(dir, "--dry-run", "--outdir", out);
 		expect(r.code, r.stdout + r.stderr).toBe(0);
 		expect(r.stdout).toMatch(
-			/plan:\n {2}1\. gate: .*\n {2}2\. migrations: .*\n {2}3\. worker codegen: .*\n {2}4\. worker notion: .*\n {2}5\. worker web: .*\n {2}6\. record: /,
+			/plan:\n {2}1\. gate: .*\n {2}2\. migrations: .*\n {2}3\. queue: .*\n {2}4\. worker codegen: .*\n {2}5\. worker notion: .*\n {2}6\. worker web: .*\n {2}7\. record: /,
 		);
 		expect(r.stdout).toContain("SAFE");
 		expect(r.stdout).toContain("would run `wrangler d1 migrations apply kiln --remote");
@@ -40,7 +40,7 @@ describe.concurrent("npm run deploy -- --dry-run", () => {
 		expect(r.code).toBe(1);
 		expect(r.stdout).toContain("[declared-column-renamed]");
 		expect(r.stdout).toContain(
-			"✗ gate failed: the deploy stopped here. Not run: migrations, worker codegen, worker notion, worker web, record.",
+			"✗ gate failed: the deploy stopped here. Not run: migrations, queue, worker codegen, worker notion, worker web, record.",
 		);
 		expect(r.stdout).not.toContain("▶ [2/6]");
 		expect(r.stdout).not.toContain("$ ");
