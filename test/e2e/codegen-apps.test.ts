@@ -135,6 +135,8 @@ describe("a generated app in the browser", () => {
 describe("without project origins (PROJECT_ORIGIN=off)", () => {
 	let sandboxed: DevServer;
 	beforeAll(async () => {
+		// One wrangler dev at a time: two at once can collide on wrangler's internal sockets.
+		await dev?.stop();
 		sandboxed = await startDev({ env: { PROJECT_ORIGIN: "off", KILN_SKIP_SPA_BUILD: "1" } });
 	});
 	afterAll(() => sandboxed?.stop());
