@@ -64,6 +64,20 @@ describe("with no model configured", () => {
 		await page.context().close();
 	});
 
+	it("runs the snake game in the preview, where this browser blocks the frame's localStorage", async () => {
+		const { page, errors } = await openPage(chromium.browser);
+		await page.goto(dev.url);
+		await page.getByRole("button", { name: /^Snake/ }).click();
+		await page.waitForURL(/\/projects\/[a-z0-9]+\/v\/1$/);
+		const app = preview(page);
+		await app.locator("#start").click();
+		// Start hides itself once the game runs; a script that died on blocked storage never gets there.
+		await poll(() => app.locator("#start").count()).toBe(0);
+		await poll(() => app.locator("#status").textContent()).toBe("Arrow keys or swipe to move.");
+		expect(errors).toEqual([]);
+		await page.context().close();
+	});
+
 	it("keeps a starter to-do list's items in the project's data store", async () => {
 		const { page } = await openPage(chromium.browser);
 		await page.goto(dev.url);

@@ -25,7 +25,7 @@ Then, in your JavaScript (every call returns a Promise):
 - await kiln.db.put("todos", key, value) // store any JSON value (at most 64 KiB)
 - await kiln.db.delete("todos", key)
 - kiln.id()                              // a new unique key; keys from kiln.id() sort in creation order
-Collection names and keys: letters, digits, "_", "-" (keys may also contain "." and ":"). At most 10,000 documents per app. Handle a failed call by showing a message in the page. Use localStorage only for one visitor's own preferences.`;
+Collection names and keys: letters, digits, "_", "-" (keys may also contain "." and ":"). At most 10,000 documents per app. Handle a failed call by showing a message in the page. Use localStorage only for one visitor's own preferences, and wrap every use of it in try/catch: browsers that block third-party storage throw when the app is embedded in a preview.`;
 
 /**
  * Messages for one generation. A follow-up carries the full code of the version
