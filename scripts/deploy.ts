@@ -27,8 +27,9 @@ import { runSteps, type Step, sh } from "./deploy/steps";
 /** The notion Worker's event queue (workers/notion/wrangler.toml). */
 const NOTION_QUEUE = "kiln-notion-events";
 
-const WORKERS = [
-	{ name: "codegen", config: "workers/codegen/wrangler.toml" },
+const WORKERS: { name: string; config: string; env?: string }[] = [
+	// `production` adds the Workers AI binding, which wrangler dev cannot simulate.
+	{ name: "codegen", config: "workers/codegen/wrangler.toml", env: "production" },
 	{ name: "notion", config: "workers/notion/wrangler.toml" },
 	{ name: "web", config: "wrangler.toml" },
 ];
@@ -151,8 +152,8 @@ async function main(): Promise<number> {
 			(w): Step => ({
 				name: `worker ${w.name}`,
 				plan: dry
-					? `wrangler deploy -c ${w.config} --dry-run --outdir ${path.join(outdir, w.name)}`
-					: `wrangler deploy -c ${w.config}`,
+					? `wrangler deploy -c ${w.config}${w.env ? ` --env ${w.env}` : ""} --dry-run --outdir ${path.join(outdir, w.name)}`
+					: `wrangler deploy -c ${w.config}${w.env ? ` --env ${w.env}` : ""}`,
 				run: () => {
 					if (w.name === "web") {
 						const assets = path.join(root, "dist", "spa");
@@ -164,7 +165,7 @@ async function main(): Promise<number> {
 							return false;
 						}
 					}
-					const args = [wrangler, "deploy", "-c", w.config];
+					const args = [wrangler, "deploy", "-c", w.config, ...(w.env ? ["--env", w.env] : [])];
 					if (dry) args.push("--dry-run", "--outdir", path.join(outdir, w.name));
 					return sh(process.execPath, args, root, env);
 				},

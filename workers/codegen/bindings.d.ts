@@ -10,6 +10,4 @@ interface CodegenBindings {
 	LLM_MAX_RETRIES?: string;
 	LLM_MAX_OUTPUT_TOKENS?: string;
 	PROJECT_ORIGIN?: string;
-	/** The Workers AI binding, when the deployed config has `[ai]`. */
-	AI?: Ai;
 }
