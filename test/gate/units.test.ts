@@ -1,6 +1,7 @@
 // The gate's pure parts, without git or workerd: splitting SQL the way D1
 // sees it, exception annotations, the static rules, CHECK extraction.
 import { describe, expect, it } from "vitest";
+import { lostWorkerd } from "../../src/gate/gate";
 import { affinity, extractChecks } from "../../src/gate/introspect";
 import { parseAllows, parseMigration } from "../../src/gate/migration-files";
 import { splitStatements } from "../../src/gate/sql-split";
@@ -93,5 +94,26 @@ describe("schema helpers", () => {
 		const sql =
 			"CREATE TABLE f (s text DEFAULT 'check(no)' CHECK (s IN ('a', 'b)')), p integer, CHECK ((p BETWEEN 1 AND 5) OR p IS NULL))";
 		expect(extractChecks(sql)).toEqual(["s IN ('a', 'b)')", "(p BETWEEN 1 AND 5) OR p IS NULL"]);
+	});
+});
+
+describe("lostWorkerd: faults of the local D1 engine, which earn the gate one more run", () => {
+	it("recognises a dropped connection and Miniflare's own failed assertion", () => {
+		expect(lostWorkerd(new TypeError("fetch failed", { cause: { code: "UND_ERR_SOCKET" } }))).toBe(true);
+		const assertion = Object.assign(new Error("false == true"), {
+			name: "AssertionError",
+			stack:
+				"AssertionError: false == true\n    at Native node_modules/miniflare/dist/src/workers/core/entry.worker.js:4960:14",
+		});
+		expect(lostWorkerd(assertion)).toBe(true);
+	});
+
+	it("does not mistake a real error for one", () => {
+		expect(lostWorkerd(new Error("no such column: title"))).toBe(false);
+		const ours = Object.assign(new Error("false == true"), {
+			name: "AssertionError",
+			stack: "at src/gate/gate.ts:1:1",
+		});
+		expect(lostWorkerd(ours)).toBe(false);
 	});
 });
