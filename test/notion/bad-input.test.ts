@@ -59,7 +59,7 @@ describe.each(ROUTES)("POST %s", (route) => {
 	it("body over 1 MiB → 413", async () => {
 		const body = goodBody();
 		const big = JSON.stringify({ ...body, padding: "x".repeat(MAX_BODY_BYTES) });
-		await expectRejected(await post(route, big), 413, "payload_too_large");
+		await expectRejected(await post(route, big), 413, "body_too_large");
 	});
 	it("body over 1 MiB without a Content-Length (streamed) → 413", async () => {
 		const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
@@ -77,7 +77,7 @@ describe.each(ROUTES)("POST %s", (route) => {
 			body: stream,
 			duplex: "half",
 		} as RequestInit);
-		await expectRejected(res, 413, "payload_too_large");
+		await expectRejected(res, 413, "body_too_large");
 	});
 	it("no data.id → 400", async () => {
 		const body = goodBody() as Mutable;
@@ -206,7 +206,7 @@ describe("POST /webhooks", () => {
 		await expectRejected(
 			await send(body, await signWebhookPayload({ body, verificationToken: VERIFICATION_TOKEN })),
 			413,
-			"payload_too_large",
+			"body_too_large",
 		);
 	});
 	it("a handshake when a token is configured → 409, and the configured token stays", async () => {

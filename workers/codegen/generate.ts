@@ -1,10 +1,12 @@
 import type { Context } from "hono";
 import { createProject, getProjectAndVersion, insertNextVersion, type Version } from "../../src/db/projects";
+import { bearerToken, sameSecret } from "../../src/http/auth";
+import { readJson } from "../../src/http/body";
 import { HttpError } from "../../src/http/errors";
 import { type GenerateRequest, type GenerationStats, generateRequest } from "../../src/shared/api";
 import { sha256Hex } from "../../src/shared/hash";
 import type { CodegenEnv } from "./context";
-import { bearerToken, clientKey, newEditToken, newProjectId, rateLimit, readJson, sameDigest } from "./http";
+import { clientKey, newEditToken, newProjectId, rateLimit } from "./http";
 import { extractHtml, titleOf } from "./llm/extract";
 import { buildMessages, SYSTEM_PROMPT } from "./llm/prompt";
 import { languageModel } from "./llm/provider";
@@ -51,7 +53,7 @@ export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> 
 				},
 			);
 		}
-		if (!sameDigest(await sha256Hex(token), found.project.editTokenHash)) {
+		if (!(await sameSecret(await sha256Hex(token), found.project.editTokenHash))) {
 			throw new HttpError(403, "invalid_edit_token", "That edit token does not belong to this project.");
 		}
 		if (!found.version) {

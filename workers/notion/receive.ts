@@ -7,11 +7,12 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { createDb } from "../../src/db/client";
 import { getEvent, type NewEvent, recordEvent } from "../../src/db/notion";
+import { parseJsonBytes, readBody } from "../../src/http/body";
 import { HttpError } from "../../src/http/errors";
 import { sha256Hex } from "../../src/shared/hash";
 import { type Automation, automationPayload } from "./automation";
 import { settings } from "./config";
-import { describeIssues, parseJson, readRawBody, requireSecret } from "./http";
+import { describeIssues, requireSecret } from "./http";
 import { enqueue } from "./queue";
 import type { NotionEnv } from "./types";
 
@@ -61,8 +62,8 @@ function readOptions(c: Context, a: Automation): Record<string, string> {
 
 async function receiveAutomation(c: Context<NotionEnv>, a: Automation): Promise<Response> {
 	await requireSecret(c, settings(c.env).webhookSecret);
-	const raw = await readRawBody(c.req.raw);
-	const parsed = automationPayload.safeParse(parseJson(raw));
+	const raw = await readBody(c.req.raw);
+	const parsed = automationPayload.safeParse(parseJsonBytes(raw));
 	if (!parsed.success) throw new HttpError(400, "invalid_payload", describeIssues(parsed.error.issues));
 	const options = readOptions(c, a);
 	const problem = a.check?.(parsed.data as never, options);

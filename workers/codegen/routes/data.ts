@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { deleteDocument, getDocument, listDocuments, putDocument } from "../../../src/db/app-data";
+import { readJson } from "../../../src/http/body";
 import { HttpError } from "../../../src/http/errors";
 import {
 	COLLECTION_NAME,
@@ -11,7 +12,7 @@ import {
 	MAX_LIST_LIMIT,
 } from "../../../src/shared/api";
 import type { CodegenEnv } from "../context";
-import { clientKey, rateLimit, readJson } from "../http";
+import { clientKey, rateLimit } from "../http";
 
 /**
  * The generated apps' JSON document store: named collections of documents

@@ -1,11 +1,12 @@
 import { Hono } from "hono";
 import { createProject, getProject, getProjectAndVersion, getVersion, listVersions } from "../../../src/db/projects";
+import { readJson } from "../../../src/http/body";
 import { HttpError } from "../../../src/http/errors";
 import { parseProjectId, parseVersionNumber } from "../../../src/http/params";
 import { type ProjectJson, projectOrigin, type RemixResponse, remixRequest } from "../../../src/shared/api";
 import { sha256Hex } from "../../../src/shared/hash";
 import type { CodegenEnv } from "../context";
-import { clientKey, newEditToken, newProjectId, rateLimit, readJson } from "../http";
+import { clientKey, newEditToken, newProjectId, rateLimit } from "../http";
 import { appLinks } from "../links";
 import { dataRoutes } from "./data";
 

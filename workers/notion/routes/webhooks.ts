@@ -12,10 +12,11 @@
 import { verifyWebhookSignature } from "@notionhq/client";
 import { Hono } from "hono";
 import { z } from "zod";
+import { parseJsonBytes, readBody } from "../../../src/http/body";
 import { HttpError } from "../../../src/http/errors";
 import { notionId } from "../automation";
 import { settings } from "../config";
-import { describeIssues, parseJson, readRawBody } from "../http";
+import { describeIssues } from "../http";
 import { recordAndQueue } from "../receive";
 import type { NotionEnv } from "../types";
 
@@ -54,10 +55,10 @@ function tryJson(raw: Uint8Array): unknown {
 
 export const webhooks = new Hono<NotionEnv>().post(ROUTE, async (c) => {
 	const { verificationToken } = settings(c.env);
-	const raw = await readRawBody(c.req.raw);
+	const raw = await readBody(c.req.raw);
 
 	if (!verificationToken) {
-		const body = parseJson(raw);
+		const body = parseJsonBytes(raw);
 		if (isHandshake(body)) {
 			// Shown once, to whoever is setting up the subscription: it is the
 			// value to paste into Notion's Verify dialog and into the setting.
@@ -89,7 +90,7 @@ export const webhooks = new Hono<NotionEnv>().post(ROUTE, async (c) => {
 			signature ? "X-Notion-Signature does not match the body." : "X-Notion-Signature is missing.",
 		);
 	}
-	const body = parseJson(raw);
+	const body = parseJsonBytes(raw);
 	if (isHandshake(body)) {
 		throw new HttpError(
 			409,
