@@ -37,13 +37,16 @@ export function jsonError(c: Context, status: ContentfulStatusCode, code: string
  * (name and message only, so request data never reaches the logs) and answered
  * as a JSON 500 with no stack trace and no internal detail.
  */
+/** What a client is told about a failure on our side: nothing internal. */
+export const INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. Try again later.";
+
 export const onError: ErrorHandler = (err, c) => {
 	if (err instanceof HttpError) {
 		for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
 		return jsonError(c, err.status, err.code, err.message);
 	}
 	console.error(`unhandled ${c.req.method} ${new URL(c.req.url).pathname}: ${err.name}: ${err.message}`);
-	return jsonError(c, 500, "internal_error", "Something went wrong on our side. Try again later.");
+	return jsonError(c, 500, "internal_error", INTERNAL_ERROR_MESSAGE);
 };
 
 export const notFound: NotFoundHandler = (c) =>

@@ -189,14 +189,7 @@ export async function startFakeOpenAI(opts: { port?: number } = {}): Promise<Fak
 			}
 			if (reply.stallAfterChunks === sent) return; // never ends; closed with the server
 			if (reply.holdAfterChunks === sent) {
-				await new Promise<void>((resolve) => {
-					const done = () => {
-						scenario?.held.delete(done);
-						resolve();
-					};
-					scenario?.held.add(done);
-					res.on("close", done);
-				});
+				await holdUntilReleased(scenario, res);
 			}
 		}
 		if (res.destroyed) return;
@@ -257,14 +250,7 @@ export async function startFakeOpenAI(opts: { port?: number } = {}): Promise<Fak
 			res.write(frame);
 			if (reply.stallAfterChunks === sent) return;
 			if (reply.holdAfterChunks === sent) {
-				await new Promise<void>((resolve) => {
-					const done = () => {
-						scenario?.held.delete(done);
-						resolve();
-					};
-					scenario?.held.add(done);
-					res.on("close", done);
-				});
+				await holdUntilReleased(scenario, res);
 			}
 		}
 		if (res.destroyed) return;
@@ -422,4 +408,19 @@ export async function waitForHeld(fakeUrl: string, scenarioId: string, n = 1, ti
 export async function release(fakeUrl: string, scenarioId: string): Promise<number> {
 	const res = await fetch(`${fakeUrl}/_fake/scenarios/${scenarioId}/release`, { method: "POST" });
 	return ((await res.json()) as { released: number }).released;
+}
+
+/** Holds a stream open until the test releases the scenario, or the client goes away. */
+function holdUntilReleased(
+	scenario: { held: Set<() => void> } | undefined,
+	res: import("node:http").ServerResponse,
+): Promise<void> {
+	return new Promise<void>((resolve) => {
+		const done = () => {
+			scenario?.held.delete(done);
+			resolve();
+		};
+		scenario?.held.add(done);
+		res.on("close", done);
+	});
 }

@@ -1,4 +1,4 @@
-import { errorBody } from "../../src/http/errors";
+import { errorBody, INTERNAL_ERROR_MESSAGE } from "../../src/http/errors";
 
 /**
  * Passes a request to another Worker through its service binding, optionally
@@ -22,7 +22,7 @@ export async function forward(
 		return await worker.fetch(target);
 	} catch (err) {
 		console.error(`${name} threw: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
-		return Response.json(errorBody("internal_error", "Something went wrong on our side. Try again later."), {
+		return Response.json(errorBody("internal_error", INTERNAL_ERROR_MESSAGE), {
 			status: 500,
 		});
 	}
