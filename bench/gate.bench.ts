@@ -14,23 +14,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { runGate } from "../src/gate/gate";
 import type { GateReport } from "../src/gate/types";
+import { git } from "../test/gate/helpers.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const parent = mkdtempSync(path.join(tmpdir(), "kiln-gate-bench-"));
 const RUNS = 3;
-
-const git = (cwd: string, ...args: string[]) =>
-	execFileSync("git", args, {
-		cwd,
-		stdio: "pipe",
-		env: {
-			...process.env,
-			GIT_AUTHOR_NAME: "b",
-			GIT_AUTHOR_EMAIL: "b@kiln.invalid",
-			GIT_COMMITTER_NAME: "b",
-			GIT_COMMITTER_EMAIL: "b@kiln.invalid",
-		},
-	});
 
 function thisRepository(): string {
 	const dir = path.join(parent, "kiln");

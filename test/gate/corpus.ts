@@ -15,9 +15,9 @@
  *   === edit <path>                (<<< old text === new text >>> blocks)
  *   === delete <path>
  */
-import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { git } from "./helpers.ts";
 
 export const corpusDir = path.join(import.meta.dirname, "corpus");
 const repoRoot = path.resolve(import.meta.dirname, "..", "..");
@@ -88,19 +88,6 @@ function apply(dir: string, c: CorpusCase, phase: "old" | "new") {
 		} else applyEdit(file, o.body, c.name);
 	}
 }
-
-const git = (cwd: string, ...args: string[]) =>
-	execFileSync("git", args, {
-		cwd,
-		stdio: "pipe",
-		env: {
-			...process.env,
-			GIT_AUTHOR_NAME: "corpus",
-			GIT_AUTHOR_EMAIL: "corpus@kiln.invalid",
-			GIT_COMMITTER_NAME: "corpus",
-			GIT_COMMITTER_EMAIL: "corpus@kiln.invalid",
-		},
-	});
 
 /** Builds the case's repository under `parent` and returns its path; the deployed release is tagged `deployed`. */
 export function buildCase(c: CorpusCase, parent: string): string {
