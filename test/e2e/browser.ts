@@ -5,7 +5,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { expect } from "vitest";
+import { afterEach, expect } from "vitest";
 import { repoRoot } from "../migrations.ts";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -60,6 +60,25 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 	return file;
 }
 
+const openPages = new Set<Page>();
+
+/**
+ * When a test fails, what each open page showed: its address and visible text
+ * in the test's output (all a CI log keeps) and a screenshot beside the others.
+ * Registered by importing this module, for every test of the importing file.
+ */
+afterEach(async (ctx) => {
+	if (ctx.task.result?.state !== "fail") return;
+	let i = 0;
+	for (const page of openPages) {
+		const name = `failed-${ctx.task.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60)}-${i++}`;
+		// biome-ignore lint/performance/useDomNodeTextContent: the text as seen on screen is the point here
+		const text = await page.evaluate(() => document.body.innerText).catch((e: Error) => `(unreadable: ${e.message})`);
+		console.error(`[${name}] ${page.url()}\n${text.replace(/\s+/g, " ").slice(0, 1500)}`);
+		await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true }).catch(() => {});
+	}
+});
+
 /**
  * A page whose uncaught errors are collected: a test can assert that the SPA
  * threw nothing while it was driven.
@@ -74,6 +93,8 @@ export async function openPage(
 	}
 	const page = await context.newPage();
 	page.setDefaultTimeout(15_000);
+	openPages.add(page);
+	page.on("close", () => openPages.delete(page));
 	const errors: string[] = [];
 	page.on("pageerror", (e) => errors.push(e.message));
 	return { page, errors };

@@ -67,9 +67,16 @@ export function Workspace({
 	useEffect(() => {
 		const abort = new AbortController();
 		setLoadError(null);
-		fetchProject(project, abort.signal).then(setData, (err: ApiError) => {
-			if (err.code !== "aborted") setLoadError(err);
-		});
+		// An answer that settles after this effect was replaced is stale: the 404 of a lookup
+		// made while v1 was still being written must not land after v1's own lookup.
+		fetchProject(project, abort.signal).then(
+			(d) => {
+				if (!abort.signal.aborted) setData(d);
+			},
+			(err: ApiError) => {
+				if (!abort.signal.aborted) setLoadError(err);
+			},
+		);
 		return () => abort.abort();
 	}, [project, justWrote]);
 

@@ -56,7 +56,11 @@ async function toApiError(res: AnswerLike): Promise<ApiError> {
 		const body = (await res.json()) as { error?: { code?: string; message?: string } };
 		if (body.error?.code) code = body.error.code;
 		if (body.error?.message) message = body.error.message;
-	} catch {}
+	} catch (err) {
+		// Stopped while the error's body was read: the caller stopped listening, so say so
+		// rather than report the error as if it still applied.
+		if (err instanceof DOMException && err.name === "AbortError") throw err;
+	}
 	const retry = Number(res.headers.get("Retry-After"));
 	return new ApiError(res.status, code, message, Number.isFinite(retry) && retry > 0 ? retry : undefined);
 }
