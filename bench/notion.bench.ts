@@ -179,11 +179,12 @@ async function measured(send: () => Promise<string>): Promise<number> {
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 
-/** 50 concurrent automation deliveries, 50 signed events and 50 health checks per round, against `base`. */
+/** 50 concurrent automation deliveries, 50 signed events and 2 × 50 floor requests per round, against `base`. */
 async function ackLatency(name: string, base: string) {
 	const autoSamples: number[] = [];
 	const hookSamples: number[] = [];
 	const floorSamples: number[] = [];
+	const bareSamples: number[] = [];
 	let restarts = 0;
 	for (let round = 0; round <= ROUNDS; round++) {
 		// Automation deliveries whose work needs no Notion request (the payload already carries
@@ -212,20 +213,24 @@ async function ackLatency(name: string, base: string) {
 				),
 			),
 		);
-		// The floor of this machine and stack: a GET that does one D1 read by the same path.
-		const floor = await Promise.all(
-			Array.from({ length: CONCURRENCY }, async () => {
-				const t0 = performance.now();
-				try {
-					const res = await fetch(`${base}/healthz`);
-					await res.arrayBuffer();
-					return { status: res.status === 200 ? 202 : res.status, ms: performance.now() - t0 };
-				} catch {
-					return { status: 0, ms: performance.now() - t0 };
-				}
-			}),
-		);
-		const bad = [...autos, ...hooks, ...floor].filter((r) => r.status !== 202);
+		// The floor of this machine and stack: a GET that does one D1 read by the same path,
+		// and one that does no I/O at all (a JSON 404).
+		const get = (url: string, expected: number) =>
+			Promise.all(
+				Array.from({ length: CONCURRENCY }, async () => {
+					const t0 = performance.now();
+					try {
+						const res = await fetch(url);
+						await res.arrayBuffer();
+						return { status: res.status === expected ? 202 : res.status, ms: performance.now() - t0 };
+					} catch {
+						return { status: 0, ms: performance.now() - t0 };
+					}
+				}),
+			);
+		const floor = await get(`${base}/healthz`, 200);
+		const bare = await get(`${base}/no-such-route`, 404);
+		const bad = [...autos, ...hooks, ...floor, ...bare].filter((r) => r.status !== 202);
 		if (bad.length) {
 			// wrangler dev reloads when a file in the checkout changes and answers
 			// "Your worker restarted mid-request": that round measured a restart.
@@ -240,6 +245,7 @@ async function ackLatency(name: string, base: string) {
 			autoSamples.push(...autos.map((r) => r.ms));
 			hookSamples.push(...hooks.map((r) => r.ms));
 			floorSamples.push(...floor.map((r) => r.ms));
+			bareSamples.push(...bare.map((r) => r.ms));
 		}
 	}
 	// One at a time, for the latency of a lone delivery.
@@ -257,6 +263,7 @@ async function ackLatency(name: string, base: string) {
 	report("  POST /property/injections (202)", autoSamples);
 	report("  POST /webhooks, signed (202)", hookSamples);
 	report("  GET /healthz (floor: one D1 read)", floorSamples);
+	report("  GET /no-such-route (floor: no I/O, a JSON 404)", bareSamples);
 	report("  POST /property/injections, one at a time", single);
 	const med = (xs: number[]) => pct(sorted(xs), 50);
 	const p99 = (xs: number[]) => pct(sorted(xs), 99);
