@@ -1,8 +1,10 @@
 /**
  * `npm run deploy [-- --dry-run] [--against <ref>]`
  *
- * 1. the migration gate against the last deployed commit (refs/kiln/deployed;
- *    the first deploy has nothing live to break),
+ * 1. the migration gate against the last deployed commit (refs/kiln/deployed,
+ *    or --against). With neither, a real deploy stops unless told `--first`:
+ *    a checkout without the record (a fresh clone, another machine) must not
+ *    pass for the first deploy and skip the gate while old code is live.
  * 2. `wrangler d1 migrations apply kiln --remote`,
  * 3. the notion Worker's queue, created if missing,
  * 4. the Workers: codegen, notion, then web (the gateway last, so it never
@@ -35,12 +37,13 @@ const WORKERS: { name: string; config: string; env?: string }[] = [
 ];
 
 async function main(): Promise<number> {
-	let values: { "dry-run"?: boolean; against?: string; outdir?: string; help?: boolean };
+	let values: { "dry-run"?: boolean; against?: string; first?: boolean; outdir?: string; help?: boolean };
 	try {
 		({ values } = parseArgs({
 			options: {
 				"dry-run": { type: "boolean" },
 				against: { type: "string" },
+				first: { type: "boolean" },
 				outdir: { type: "string" },
 				help: { type: "boolean", short: "h" },
 			},
@@ -51,9 +54,10 @@ async function main(): Promise<number> {
 	}
 	if (values.help) {
 		console.log(
-			"usage: npm run deploy [-- --dry-run] [--against <ref>] [--outdir <dir>]\n\n" +
+			"usage: npm run deploy [-- --dry-run] [--against <ref> | --first] [--outdir <dir>]\n\n" +
 				`  --dry-run   run the gate and wrangler's dry-run bundles; touch nothing remote\n` +
 				`  --against   gate against this ref instead of ${DEPLOYED_REF}\n` +
+				"  --first     the first deploy of this database: no code is live, so there is nothing to gate against\n" +
 				"  --outdir    where --dry-run writes the bundles (default: a temporary folder)",
 		);
 		return 0;
@@ -77,6 +81,23 @@ async function main(): Promise<number> {
 		);
 		return 2;
 	}
+	if (values.first && against) {
+		console.error(
+			values.against
+				? "deploy: --first and --against contradict each other: a first deploy has nothing to gate against."
+				: `deploy: --first, but this checkout records a deploy (${DEPLOYED_REF} = ${against.slice(0, 12)}): leave out --first.`,
+		);
+		return 2;
+	}
+	if (!against && !values.first && !dry) {
+		console.error(
+			`deploy: this checkout has no record of the last deploy (${DEPLOYED_REF}), so the gate cannot know which code is live.\n` +
+				`  Fetch the record: git fetch origin ${DEPLOYED_REF}:${DEPLOYED_REF}\n` +
+				"  or name the live commit: npm run deploy -- --against <commit>\n" +
+				"  or, for the very first deploy of this database: npm run deploy -- --first",
+		);
+		return 2;
+	}
 	const outdir = values.outdir ?? mkdtempSync(path.join(tmpdir(), "kiln-deploy-"));
 	const wrangler = path.join(root, "node_modules", "wrangler", "bin", "wrangler.js");
 	// Dry runs must not phone home either.
@@ -87,10 +108,16 @@ async function main(): Promise<number> {
 			name: "gate",
 			plan: against
 				? `every new migration must be safe for the deployed commit ${against.slice(0, 12)}`
-				: `nothing deployed yet (no ${DEPLOYED_REF}): no live code to break, the gate has nothing to judge`,
+				: values.first
+					? "first deploy (--first): no live code to break, the gate has nothing to judge"
+					: `no ${DEPLOYED_REF} in this checkout: nothing to gate against (a real deploy would need --against or --first)`,
 			run: async () => {
 				if (!against) {
-					console.log(`  first deploy: no ${DEPLOYED_REF}, so no live code can break.`);
+					console.log(
+						values.first
+							? "  first deploy: no live code can break."
+							: `  no ${DEPLOYED_REF}: the gate has nothing to judge. A real deploy stops here unless given --against <commit> or --first.`,
+					);
 					return true;
 				}
 				try {

@@ -48,6 +48,32 @@ describe.concurrent("npm run deploy -- --dry-run", () => {
 		expect(r.stderr).not.toMatch(STACK);
 	});
 
+	it("a real deploy from a checkout without the deploy record stops before any step and says how to go on", async () => {
+		// A fresh clone has no refs/kiln/deployed. Taking that for a first deploy would skip the
+		// gate while old code is live: the very outage the gate exists to prevent.
+		const dir = cloneKiln(parent, "no-record");
+		const r = await deploy(dir);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain("no record of the last deploy (refs/kiln/deployed)");
+		expect(r.stderr).toContain("git fetch origin refs/kiln/deployed:refs/kiln/deployed");
+		expect(r.stderr).toContain("--against <commit>");
+		expect(r.stderr).toContain("npm run deploy -- --first");
+		expect(r.stdout).not.toContain("▶");
+		expect(r.stderr).not.toMatch(STACK);
+		// --first contradicts a named commit.
+		const both = await deploy(dir, "--first", "--against", "HEAD");
+		expect(both.code).toBe(2);
+		expect(both.stderr).toContain("--first and --against contradict each other");
+		expect(both.stdout).not.toContain("▶");
+	});
+
+	it("a dry run without the record says what a real deploy would need", async () => {
+		const dir = cloneKiln(parent, "dry-no-record");
+		const r = await deploy(dir, "--dry-run", "--outdir", path.join(parent, "dry-no-record-out"));
+		expect(r.code, r.stdout + r.stderr).toBe(0);
+		expect(r.stdout).toContain("a real deploy would need --against or --first");
+	});
+
 	it("a real deploy refuses uncommitted changes before any step", async () => {
 		const dir = cloneKiln(parent, "dirty");
 		writeFileSync(path.join(dir, "migrations", "0000_init.sql"), "-- edited\n");
