@@ -37,10 +37,16 @@ function worker(config: string, name: string, bindings: Record<string, string>):
 		modules,
 		modulesRoot: path.dirname(modules[0].path),
 		bindings: { ...workerOptions.bindings, ...bindings },
+		// Its own port too, to measure a Worker without the gateway in front.
+		unsafeDirectSockets: [{}],
 	} as WorkerOptions;
 }
 
-/** Starts the three Workers on one fresh in-memory D1 with every migration applied; `settings` reach codegen and notion. */
+/**
+ * Starts the three Workers on one fresh in-memory D1 with every migration
+ * applied; `settings` reach codegen and notion. `port` is the gateway's;
+ * `directUrl("kiln-notion")` reaches one Worker with nothing in front.
+ */
 export async function startKilnInMiniflare(settings: Record<string, string>) {
 	const mf = new Miniflare(
 		convertV4MiniflareOptions({
@@ -61,5 +67,9 @@ export async function startKilnInMiniflare(settings: Record<string, string>) {
 			if (stmt.trim()) await db.prepare(stmt).run();
 		}
 	}
-	return { port: Number(url.port), dispose: () => mf.dispose() };
+	return {
+		port: Number(url.port),
+		directUrl: async (name: string) => (await mf.unsafeGetDirectURL(name)).origin,
+		dispose: () => mf.dispose(),
+	};
 }

@@ -11,68 +11,20 @@
  *
  * Run: `npm run bench -- notion`.
  */
-import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
-import path from "node:path";
 import { signWebhookPayload } from "@notionhq/client";
-import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { startDev } from "../test/e2e/dev-server.ts";
 import { FAKE_TOKEN, startFakeNotion } from "../test/fakes/notion.ts";
 import { startFakeSites } from "../test/fakes/sites.ts";
+import { startKilnInMiniflare } from "./kiln-in-miniflare.ts";
 
 const SECRET = "bench-webhook-secret";
 const VERIFY = "secret_bench_verification_token";
 const CONCURRENCY = 50;
 const ROUNDS = 6;
 
-const root = path.resolve(import.meta.dirname, "..");
 const notion = await startFakeNotion();
 const sites = await startFakeSites();
-
-/**
- * The notion Worker alone in Miniflare (no wrangler proxy, no gateway): what
- * our own code costs per acknowledgement, apart from the dev stack.
- */
-async function startAlone(): Promise<{ url: string; dispose: () => Promise<void> }> {
-	const out = path.join(root, ".wrangler/bench-notion");
-	execFileSync(
-		path.join(root, "node_modules/.bin/wrangler"),
-		["deploy", "--dry-run", "--outdir", out, "-c", "workers/notion/wrangler.toml"],
-		{
-			cwd: root,
-			stdio: "pipe",
-		},
-	);
-	const mf = new Miniflare(
-		convertV4MiniflareOptions({
-			modules: true,
-			scriptPath: path.join(out, "index.js"),
-			compatibilityDate: "2026-11-01",
-			d1Databases: { DB: "kiln" },
-			queueProducers: { NOTION_EVENTS: "kiln-notion-events" },
-			queueConsumers: { "kiln-notion-events": { maxBatchTimeout: 0 } },
-			durableObjects: { NOTION_RATE_LIMITER: "NotionRateLimiter" },
-			bindings: {
-				NOTION_TOKEN: FAKE_TOKEN,
-				NOTION_API_BASE_URL: notion.url,
-				NOTION_WEBHOOK_SECRET: SECRET,
-				NOTION_VERIFICATION_TOKEN: VERIFY,
-			},
-		}),
-	);
-	const url = await mf.ready;
-	const db = await mf.getD1Database("DB");
-	const dir = path.join(root, "migrations");
-	for (const file of readdirSync(dir)
-		.filter((f) => f.endsWith(".sql"))
-		.sort()) {
-		for (const stmt of readFileSync(path.join(dir, file), "utf8").split("--> statement-breakpoint")) {
-			if (stmt.trim()) await db.prepare(stmt).run();
-		}
-	}
-	return { url: url.origin, dispose: () => mf.dispose() };
-}
 
 console.log("starting npm run dev (fake Notion at %s)...", notion.url);
 const dev = await startDev({
@@ -283,11 +235,20 @@ try {
 		`\n1. Acknowledgement latency, ${CONCURRENCY} concurrent deliveries × ${ROUNDS} rounds (after a warm-up round)`,
 	);
 	await ackLatency("npm run dev, through the gateway (/notion/...)", `${dev.url}/notion`);
-	const alone = await startAlone();
+	// The same Workers and settings in Miniflare (bench/kiln-in-miniflare.ts), the notion Worker on its own port.
+	const kiln = await startKilnInMiniflare({
+		NOTION_TOKEN: FAKE_TOKEN,
+		NOTION_API_BASE_URL: notion.url,
+		NOTION_WEBHOOK_SECRET: SECRET,
+		NOTION_VERIFICATION_TOKEN: VERIFY,
+	});
 	try {
-		await ackLatency("the notion Worker alone in Miniflare (no gateway, no wrangler proxy)", alone.url);
+		await ackLatency(
+			"the notion Worker alone in Miniflare (no gateway, no wrangler proxy)",
+			await kiln.directUrl("kiln-notion"),
+		);
 	} finally {
-		await alone.dispose();
+		await kiln.dispose();
 	}
 
 	// ------------------------------------------------------------------ 2. Notion requests per event
