@@ -49,6 +49,10 @@ describe.each(ROUTES)("POST %s", (route) => {
 	it("with a wrong secret → 401", async () => {
 		await expectRejected(await post(route, goodBody(), { secret: `${WEBHOOK_SECRET}x` }), 401, "unauthorized");
 	});
+	it("with a wrong secret in X-Webhook-Secret → 401", async () => {
+		const res = await post(route, goodBody(), { secret: null, headers: { "x-webhook-secret": `${WEBHOOK_SECRET}x` } });
+		await expectRejected(res, 401, "unauthorized");
+	});
 	it("with the secret in another scheme → 401", async () => {
 		const res = await post(route, goodBody(), { secret: null, headers: { authorization: `Basic ${WEBHOOK_SECRET}` } });
 		await expectRejected(res, 401, "unauthorized");

@@ -12,6 +12,7 @@ import {
 	prop,
 	settled,
 	uuid,
+	WEBHOOK_SECRET,
 } from "./helpers";
 
 describe("deduplication", () => {
@@ -46,6 +47,25 @@ describe("deduplication", () => {
 		expect(await res.json()).toMatchObject({ event: ev.id, duplicate: true });
 		await new Promise((r) => setTimeout(r, 1500));
 		expect(await fake.calls(page)).toHaveLength(1);
+	});
+});
+
+describe("the shared secret", () => {
+	it("is also accepted alone in X-Webhook-Secret, for a sender that sets no Authorization header", async () => {
+		const page = uuid();
+		await fake.seed({ pages: [{ id: page, properties: { Name: prop.title("Header") } }] });
+		const res = await post(
+			"/example/callout",
+			automationBody({ id: page, properties: { Name: prop.title("Header") } }),
+			{
+				secret: null,
+				headers: { "x-webhook-secret": WEBHOOK_SECRET },
+			},
+		);
+		expect(res.status).toBe(202);
+		const { event } = await res.json<{ event: string }>();
+		expect((await settled(event)).status).toBe("done");
+		expect(describeCalls(await fake.calls(page))).toEqual([`PATCH /v1/blocks/${page}/children`]);
 	});
 });
 
