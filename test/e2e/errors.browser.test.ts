@@ -5,30 +5,22 @@
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createScenario, type FakeOpenAI, release, startFakeOpenAI, waitForHeld } from "../fakes/openai.ts";
-import { type KilnBrowser, launchBrowser, openPage, poll, screenshot } from "./browser.ts";
-import { type DevServer, startDev } from "./dev-server.ts";
+import { createScenario, type FakeOpenAI, release, waitForHeld } from "../fakes/openai.ts";
+import { poll, screenshot } from "./browser.ts";
+import type { DevServer } from "./dev-server.ts";
+import { type Stack, startStack } from "./stack.ts";
 
 let fake: FakeOpenAI;
 let dev: DevServer;
-let chromium: KilnBrowser;
 let page: Page;
 let errors: string[];
 
+let stack: Stack;
 beforeAll(async () => {
-	fake = await startFakeOpenAI();
-	[dev, chromium] = await Promise.all([
-		startDev({ env: { LLM_BASE_URL: `${fake.url}/v1`, LLM_MODEL: "fake-model" } }),
-		launchBrowser(),
-	]);
-	({ page, errors } = await openPage(chromium.browser));
+	stack = await startStack();
+	({ fake, dev, page, errors } = stack);
 });
-
-afterAll(async () => {
-	await chromium?.close();
-	await dev?.stop();
-	await fake?.close();
-});
+afterAll(() => stack?.close());
 
 const preview = () => page.frameLocator('iframe[title^="Preview of"]');
 const alert = () => page.getByRole("alert");
