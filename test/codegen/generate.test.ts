@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { sha256Hex } from "../../src/shared/hash";
 import { STARTERS } from "../../workers/codegen/starters";
 import {
@@ -241,6 +241,28 @@ describe("starter prompts (must-hold 6)", () => {
 		expect(text).not.toContain("sk-test-secret");
 		const starters = await (await call("/api/starters")).json<{ starters: { id: string; prompt: string }[] }>();
 		expect(starters.starters.map((s) => s.id)).toEqual(STARTERS.map((s) => s.id));
+	});
+});
+
+describe("the generation log", () => {
+	it("is one JSON line per generation: ids, outcome, timings and counts; never the prompt, the code or the key", async () => {
+		const logged = vi.spyOn(console, "log");
+		const g = await generate({ prompt: "a log-shy page about herons" });
+		const lines = logged.mock.calls.map((c) => c.join(" "));
+		logged.mockRestore();
+		const mine = lines.filter((l) => l.includes(`"project":"${g.project}"`));
+		expect(mine).toHaveLength(1);
+		const entry = JSON.parse(mine[0]);
+		expect(Object.keys(entry).sort()).toEqual(
+			["beforeModelMs", "d1Queries", "event", "outcome", "project", "provider", "ttftMs", "version"].sort(),
+		);
+		expect(entry).toMatchObject({ event: "generation", outcome: "done", version: 1, provider: "openai-compatible" });
+		expect(entry.beforeModelMs).toBeGreaterThanOrEqual(0);
+		expect(entry.ttftMs).toBeGreaterThanOrEqual(entry.beforeModelMs);
+		const all = lines.join("\n");
+		expect(all).not.toContain("herons");
+		expect(all).not.toContain("<!DOCTYPE");
+		expect(all).not.toContain("sk-test-secret");
 	});
 });
 

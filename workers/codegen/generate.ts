@@ -73,6 +73,8 @@ export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> 
 	const sse = sseStream();
 
 	const run = async () => {
+		// Everything Kiln does before the model is called (body, rate limit, lookup, token): for the log.
+		const beforeModelMs = Date.now() - startedAt;
 		sse.send({ event: "start", data: editToken ? { project: projectId, editToken } : { project: projectId } });
 		let code: string;
 		let firstTokenAt: number | null;
@@ -139,6 +141,7 @@ export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> 
 			version: number,
 			provider,
 			ttftMs: stats.ttftMs,
+			beforeModelMs,
 			d1Queries: c.get("d1Queries")(),
 		});
 	};
