@@ -15,6 +15,13 @@ let api: Api;
 let url: string;
 const held: ServerResponse[] = [];
 const server = createServer((req, res) => {
+	if (req.url === "/api/generate") {
+		// A refusal whose status arrives at once and whose body never finishes.
+		res.writeHead(500, { "Content-Type": "application/json" });
+		res.write('{"error":{"code":"internal_error",');
+		held.push(res);
+		return;
+	}
 	if (req.url === "/api/projects/slow404") {
 		// The status and half the body now, the rest never.
 		res.writeHead(404, { "Content-Type": "application/json" });
@@ -52,6 +59,21 @@ describe("fetchProject", () => {
 		const pending = api.fetchProject("slow404", abort.signal).catch((e) => e);
 		await vi.waitFor(() => expect(held).toHaveLength(1));
 		// Let the status line and headers reach the client before stopping it.
+		await new Promise((r) => setTimeout(r, 50));
+		abort.abort();
+		const err = await pending;
+		expect(err).toBeInstanceOf(api.ApiError);
+		expect(err.code).toBe("aborted");
+	});
+});
+
+describe("generate", () => {
+	it("stopped while a refusal's body arrives: rejects as aborted (the page then says Stopped)", async () => {
+		const abort = new AbortController();
+		const before = held.length;
+		const events = api.generate({ prompt: "an app" }, { signal: abort.signal });
+		const pending = events.next().catch((e) => e);
+		await vi.waitFor(() => expect(held.length).toBe(before + 1));
 		await new Promise((r) => setTimeout(r, 50));
 		abort.abort();
 		const err = await pending;

@@ -148,7 +148,13 @@ export async function* generate(
 	} catch (err) {
 		throw networkError(err);
 	}
-	if (!res.ok || !res.body) throw await toApiError(res);
+	if (!res.ok || !res.body) {
+		try {
+			throw await toApiError(res);
+		} catch (err) {
+			throw networkError(err); // stopped while the error was read: "aborted", like every other stop
+		}
+	}
 	let finished = false;
 	try {
 		for await (const msg of readSse(res.body, opts.signal)) {

@@ -5,18 +5,23 @@
  */
 const PREFIX = "kiln:edit-token:";
 
+/** Where storage is disabled (or full), tokens live as long as the page: editing works until it is closed. */
+const inMemory = new Map<string, string>();
+
 export function getEditToken(project: string): string | null {
 	try {
-		return localStorage.getItem(PREFIX + project);
+		return localStorage.getItem(PREFIX + project) ?? inMemory.get(project) ?? null;
 	} catch {
-		return null; // storage disabled: editing works until the page is closed
+		return inMemory.get(project) ?? null;
 	}
 }
 
 export function saveEditToken(project: string, token: string): void {
 	try {
 		localStorage.setItem(PREFIX + project, token);
-	} catch {}
+	} catch {
+		inMemory.set(project, token);
+	}
 }
 
 /** The apps this browser made or remixed, newest first, for the home page. */
