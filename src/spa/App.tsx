@@ -49,7 +49,10 @@ export function App() {
 				{ prompt },
 				{
 					onStart: (project) => navigate(projectPath(project)),
-					onDone: (project, version) => navigate(projectPath(project, version), { replace: true }),
+					// Only if the page is still on it: someone who went Back stays where they went.
+					onDone: (project, version) => {
+						if (onProjectPage(project)) navigate(projectPath(project, version), { replace: true });
+					},
 				},
 			),
 		[start],
@@ -59,7 +62,11 @@ export function App() {
 		(project: string, prompt: string, fromVersion: number | undefined) =>
 			start(
 				{ prompt, project, ...(fromVersion ? { fromVersion } : {}) },
-				{ onDone: (p, version) => navigate(projectPath(p, version)) },
+				{
+					onDone: (p, version) => {
+						if (onProjectPage(p)) navigate(projectPath(p, version));
+					},
+				},
 			),
 		[start],
 	);
@@ -69,7 +76,12 @@ export function App() {
 		const req = generation.request;
 		if (!req) return;
 		if (req.project) followUp(req.project, req.prompt, req.fromVersion);
-		else generateNew(req.prompt);
+		else {
+			// The failed app was never stored: its page (and history entry) has nothing to show. The new
+			// attempt is a new app, shown (and refused, if it is) where new apps start, until its page opens.
+			navigate("/", { replace: true });
+			generateNew(req.prompt);
+		}
 	}, [generation.request, followUp, generateNew]);
 
 	let page: React.ReactNode;
@@ -122,4 +134,10 @@ export function App() {
 			{page}
 		</ToastProvider>
 	);
+}
+
+/** Whether the page shows this project (any of its versions). */
+function onProjectPage(project: string): boolean {
+	const here = projectPath(project);
+	return location.pathname === here || location.pathname.startsWith(`${here}/`);
 }

@@ -44,8 +44,20 @@ describe("errors in Chromium", () => {
 		expect((await fetch(`${dev.url}/api/projects/${failed}`)).status).toBe(404);
 		await screenshot(page, "07-error");
 
+		// While the retry is on its way (held back here), the page must not claim the app does not
+		// exist: the failed app was never stored, and the retry is a new app, shown where new apps start.
+		let letThrough: () => void = () => {};
+		const held = new Promise<void>((r) => (letThrough = r));
+		await page.route("**/api/generate", async (route) => {
+			await held;
+			await route.continue();
+		});
 		await alert().getByRole("button", { name: "Try again" }).click();
+		await page.waitForURL(`${dev.url}/`);
+		expect(await page.getByRole("heading", { name: "No such app" }).count()).toBe(0);
+		letThrough();
 		await page.waitForURL(/\/projects\/[a-z0-9]+\/v\/1$/);
+		await page.unroute("**/api/generate");
 		project = /\/projects\/([a-z0-9]+)/.exec(page.url())?.[1] as string;
 		expect(project).not.toBe(failed);
 		await poll(() => preview().locator("h1").textContent()).toContain("A flaky app");

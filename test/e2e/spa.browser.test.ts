@@ -188,4 +188,22 @@ describe("the main flow in Chromium", () => {
 		await page.waitForURL(new RegExp(`/projects/${project}$`));
 		expect(errors).toEqual([]);
 	});
+	it("a new app finished after going Back does not pull the page back to it", async () => {
+		const s = await createScenario(fake.url, { replies: [{ chunkSize: 30, holdAfterChunks: 2 }] });
+		await page.goto(dev.url);
+		const box = page.getByRole("textbox", { name: "Describe the app you want" });
+		await box.fill(`An app left behind ${s.marker}`);
+		await box.press("Enter");
+		await page.waitForURL(/\/projects\/[a-z0-9]+$/);
+		const left = /\/projects\/([a-z0-9]+)/.exec(page.url())?.[1];
+		await waitForHeld(fake.url, s.id);
+		await page.goBack();
+		await page.waitForURL(`${dev.url}/`);
+		await release(fake.url, s.id);
+		// Stored all the same, and listed; the page stays where its user went.
+		await poll(async () => (await fetch(`${dev.url}/api/projects/${left}`)).status).toBe(200);
+		await page.waitForTimeout(1000);
+		expect(page.url()).toBe(`${dev.url}/`);
+		expect(errors).toEqual([]);
+	});
 });
