@@ -32,20 +32,31 @@ export function jsonError(c: Context, status: ContentfulStatusCode, code: string
 	return c.json(errorBody(code, message), status);
 }
 
-/**
- * Hono `onError`: HttpErrors become their JSON answer; anything else is logged
- * (name and message only, so request data never reaches the logs) and answered
- * as a JSON 500 with no stack trace and no internal detail.
- */
 /** What a client is told about a failure on our side: nothing internal. */
 export const INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. Try again later.";
 
+/**
+ * What may be logged of an error: its innermost cause, as `name: message`, cut
+ * short. Drizzle's own message carries the query and its parameters (prompts,
+ * code, documents, payloads), which must stay out of logs.
+ */
+export function rootCause(err: unknown): string {
+	let e = err;
+	while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+	return (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).slice(0, 300);
+}
+
+/**
+ * Hono `onError`: HttpErrors become their JSON answer; anything else is logged
+ * (its root cause only, so request data never reaches the logs) and answered
+ * as a JSON 500 with no stack trace and no internal detail.
+ */
 export const onError: ErrorHandler = (err, c) => {
 	if (err instanceof HttpError) {
 		for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
 		return jsonError(c, err.status, err.code, err.message);
 	}
-	console.error(`unhandled ${c.req.method} ${new URL(c.req.url).pathname}: ${err.name}: ${err.message}`);
+	console.error(`unhandled ${c.req.method} ${new URL(c.req.url).pathname}: ${rootCause(err)}`);
 	return jsonError(c, 500, "internal_error", INTERNAL_ERROR_MESSAGE);
 };
 

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { MAX_DOCUMENT_BYTES, MAX_DOCUMENTS_PER_PROJECT } from "../../src/shared/api";
 import { call, callWithEnv, expectError, newProject, rowCounts } from "./helpers";
 
@@ -144,5 +144,42 @@ describe("bad documents and keys are refused, and nothing is written", () => {
 		const limited = await send();
 		expect(limited.headers.get("retry-after")).toBe("60");
 		await expectError(limited, 429, "rate_limited");
+	});
+});
+
+describe("a database failure", () => {
+	it("is a JSON 500, and the log names the cause without the document or the query's values", async () => {
+		// D1 refuses every statement; Drizzle wraps that in an error whose message holds the SQL and its parameters.
+		const failing = new Proxy(env.DB, {
+			get(target, prop) {
+				if (prop === "prepare") {
+					return () => {
+						const stmt = {
+							bind: () => stmt,
+							run: () => Promise.reject(new Error("D1_ERROR: disk full")),
+							all: () => Promise.reject(new Error("D1_ERROR: disk full")),
+							raw: () => Promise.reject(new Error("D1_ERROR: disk full")),
+							first: () => Promise.reject(new Error("D1_ERROR: disk full")),
+						};
+						return stmt;
+					};
+				}
+				const v = Reflect.get(target, prop, target);
+				return typeof v === "function" ? v.bind(target) : v;
+			},
+		});
+		const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+		const res = await callWithEnv({ DB: failing }, `/api/projects/${project}/data/diary/today`, {
+			method: "PUT",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ entry: "my very private diary entry" }),
+		});
+		const lines = logged.mock.calls.map((c) => c.join(" ")).join("\n");
+		logged.mockRestore();
+		await expectError(res, 500, "internal_error");
+		expect(lines).toContain("D1_ERROR: disk full");
+		expect(lines).not.toContain("private diary");
+		expect(lines).not.toContain("params");
+		expect(lines).not.toMatch(/insert into/i);
 	});
 });

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { createProject, getProjectAndVersion, insertNextVersion, type Version } from "../../src/db/projects";
 import { bearerToken, sameSecret } from "../../src/http/auth";
 import { readJson } from "../../src/http/body";
-import { HttpError } from "../../src/http/errors";
+import { HttpError, rootCause } from "../../src/http/errors";
 import { type GenerateRequest, type GenerationStats, generateRequest } from "../../src/shared/api";
 import { sha256Hex } from "../../src/shared/hash";
 import type { CodegenEnv } from "./context";
@@ -190,14 +190,4 @@ function statsOf(
 /** One line per generation for Workers Logs: ids, outcome and counts only (never prompts, code or keys). */
 function log(fields: Record<string, string | number>) {
 	console.log(JSON.stringify({ event: "generation", ...fields }));
-}
-
-/**
- * The innermost cause of an error, as `name: message`, cut short: Drizzle's own
- * message carries the query's parameters (prompts, code), which stay out of logs.
- */
-function rootCause(err: unknown): string {
-	let e = err;
-	while (e instanceof Error && e.cause instanceof Error) e = e.cause;
-	return (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).slice(0, 300);
 }

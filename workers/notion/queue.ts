@@ -1,4 +1,5 @@
 /** Handing recorded events to the queue consumer. */
+import { rootCause } from "../../src/http/errors";
 
 export interface EventMessage {
 	eventId: string;
@@ -15,7 +16,7 @@ export async function enqueue(env: NotionBindings, ids: string[]): Promise<boole
 		await env.NOTION_EVENTS.sendBatch(ids.map((eventId) => ({ body: { eventId } satisfies EventMessage })));
 		return true;
 	} catch (err) {
-		console.error(`notion: could not queue ${ids.length} event(s): ${(err as Error).message}`);
+		console.error(`notion: could not queue ${ids.length} event(s): ${rootCause(err)}`);
 		return false;
 	}
 }

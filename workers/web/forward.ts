@@ -1,4 +1,4 @@
-import { errorBody, INTERNAL_ERROR_MESSAGE } from "../../src/http/errors";
+import { errorBody, INTERNAL_ERROR_MESSAGE, rootCause } from "../../src/http/errors";
 
 /**
  * Passes a request to another Worker through its service binding, optionally
@@ -21,7 +21,7 @@ export async function forward(
 	try {
 		return await worker.fetch(target);
 	} catch (err) {
-		console.error(`${name} threw: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+		console.error(`${name} threw: ${rootCause(err)}`);
 		return Response.json(errorBody("internal_error", INTERNAL_ERROR_MESSAGE), {
 			status: 500,
 		});

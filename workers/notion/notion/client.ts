@@ -25,6 +25,7 @@ import {
 	type UpdateBlockParameters,
 	type UpdatePageParameters,
 } from "@notionhq/client";
+import { rootCause } from "../../../src/http/errors";
 import type { Limiter } from "./limiter";
 
 export const NOTION_VERSION = "2025-09-03";
@@ -222,8 +223,7 @@ export function isTransient(err: unknown): boolean {
 /** A short, secret-free description for the event log. */
 export function describeError(err: unknown): string {
 	if (isHTTPResponseError(err)) return `Notion answered ${err.status} ${err.code}: ${err.message}`.slice(0, 500);
-	if (err instanceof Error) return `${err.name}: ${err.message}`.slice(0, 500);
-	return String(err).slice(0, 500);
+	return rootCause(err);
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
