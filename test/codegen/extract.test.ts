@@ -27,6 +27,19 @@ describe("extractHtml", () => {
 		expect(extractHtml("```html\n\n```")).toMatchObject({ ok: false, code: "empty_answer" });
 	});
 
+	it("refuses an answer cut off inside its last block, even after a finished one (a draft is not the app)", () => {
+		const cut = `Plan\n\`\`\`html\n<button id=c>0</button>\n\`\`\`\nThe app:\n\`\`\`html\n<!DOCTYPE html>\n<html><body><p>cut`;
+		expect(extractHtml(cut, "stop")).toMatchObject({ ok: false, code: "truncated_answer" });
+		expect(extractHtml(cut, "unknown")).toMatchObject({ ok: false, code: "truncated_answer" });
+		// A finished block followed by prose (even prose that starts like HTML) is the app.
+		expect(extractHtml(`\`\`\`html\n${DOC}\n\`\`\`\n<!DOCTYPE html> is at the top.`)).toEqual({ ok: true, html: DOC });
+		// Of two finished blocks, the last is the app.
+		expect(extractHtml(`\`\`\`html\n<p>draft</p>\n\`\`\`\n\`\`\`html\n${DOC}\n\`\`\``)).toEqual({
+			ok: true,
+			html: DOC,
+		});
+	});
+
 	it("adds the data-store client to apps that use kiln.db without loading it", () => {
 		const uses =
 			"<!DOCTYPE html><html><head><title>a</title></head><body><script>kiln.db.list('x')</script></body></html>";

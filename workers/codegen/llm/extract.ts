@@ -23,17 +23,23 @@ export function extractHtml(answer: string, finishReason?: string): Extraction {
 	}
 	let found: { html: string } | null = null;
 	let unclosed = false;
+	let after = 0; // where the last block ended: a fence line before it is that block's closing line
 	for (const open of answer.matchAll(FENCE_OPEN)) {
+		if ((open.index ?? 0) < after) continue;
 		const lang = open[1].toLowerCase();
 		const start = (open.index ?? 0) + open[0].length;
 		const rest = answer.slice(start);
 		const close = /^[ \t]*```[ \t]*$/m.exec(rest);
 		const body = close ? rest.slice(0, close.index) : rest;
+		after = close ? start + close.index + close[0].length : answer.length;
 		const looksHtml = lang === "html" || (lang === "" && /^\s*(<!doctype html|<html)/i.test(body));
 		if (!looksHtml) continue;
 		if (!close) {
+			// It runs to the end of the answer: the answer stopped while writing it. An earlier,
+			// finished block is a draft the model went on to replace, not the app.
 			unclosed = true;
-			continue;
+			found = null;
+			break;
 		}
 		found = { html: body.trim() };
 	}
