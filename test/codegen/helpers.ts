@@ -44,19 +44,28 @@ export async function* sseEvents(res: Response): AsyncGenerator<SseEvent> {
 	const reader = (res.body as ReadableStream<Uint8Array>).getReader();
 	const decoder = new TextDecoder();
 	let buf = "";
-	for (;;) {
-		const { done, value } = await reader.read();
-		if (done) break;
-		buf += decoder.decode(value, { stream: true });
-		let i = buf.indexOf("\n\n");
-		while (i >= 0) {
-			const block = buf.slice(0, i);
-			buf = buf.slice(i + 2);
-			const event = /^event: (.*)$/m.exec(block)?.[1];
-			const data = /^data: (.*)$/m.exec(block)?.[1];
-			if (event && data !== undefined) yield { event, data: JSON.parse(data) } as SseEvent;
-			i = buf.indexOf("\n\n");
+	let ended = false;
+	try {
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) {
+				ended = true;
+				break;
+			}
+			buf += decoder.decode(value, { stream: true });
+			let i = buf.indexOf("\n\n");
+			while (i >= 0) {
+				const block = buf.slice(0, i);
+				buf = buf.slice(i + 2);
+				const event = /^event: (.*)$/m.exec(block)?.[1];
+				const data = /^data: (.*)$/m.exec(block)?.[1];
+				if (event && data !== undefined) yield { event, data: JSON.parse(data) } as SseEvent;
+				i = buf.indexOf("\n\n");
+			}
 		}
+	} finally {
+		// Stopped reading early (the caller broke out): hang up, as a client that leaves does.
+		if (!ended) await reader.cancel().catch(() => {});
 	}
 }
 

@@ -1,6 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createScenario, release, waitForHeld } from "../fakes/openai";
+import { createScenario, heldCount, release, waitForHeld } from "../fakes/openai";
 
 // The codegen Worker as users reach it: through the web Worker's gateway and
 // its CODEGEN service binding, including a project's own origin by Host.
@@ -20,6 +20,26 @@ async function readEvents(res: Response) {
 }
 
 describe("through the gateway", () => {
+	it("a client that hangs up mid-stream (Stop, a closed tab) cancels the model call, and nothing is stored", async () => {
+		const s = await createScenario(FAKE, { replies: [{ holdAfterChunks: 1 }] });
+		const res = await at("http://localhost:8787/api/generate", {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ prompt: `an app given up on ${s.marker}` }),
+		});
+		const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+		const first = new TextDecoder().decode((await reader.read()).value);
+		const project = /"project":"([a-z0-9]+)"/.exec(first)?.[1];
+		await waitForHeld(FAKE, s.id);
+		await reader.cancel();
+		// Dropped at once, through the service binding (long before the 30 s idle timeout).
+		for (let i = 0; i < 20 && (await heldCount(FAKE, s.id)) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+		expect(await heldCount(FAKE, s.id)).toBe(0);
+		await release(FAKE, s.id);
+		await new Promise((r) => setTimeout(r, 300));
+		expect((await at(`http://localhost:8787/api/projects/${project}`)).status).toBe(404);
+	});
+
 	it("streams a generation, then serves the app on <project>.localhost with its data store", async () => {
 		const s = await createScenario(FAKE, { replies: [{ holdAfterChunks: 1 }] });
 		const res = await at("http://localhost:8787/api/generate", {

@@ -96,7 +96,9 @@ export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> 
 				messages: buildMessages(req.prompt, base ? { code: base.code, number: base.number } : undefined),
 				settings: generationSettings(c.env),
 				onDelta: (text) => sse.send({ event: "delta", data: { text } }),
+				signal: sse.gone,
 			});
+			if (sse.gone.aborted) return log({ project: projectId, outcome: "client_gone", d1Queries: c.get("d1Queries")() });
 			if (!outcome.ok) {
 				sse.send({ event: "error", data: { code: outcome.code, message: outcome.message } });
 				return log({ project: projectId, outcome: outcome.code, d1Queries: c.get("d1Queries")() });
@@ -112,6 +114,8 @@ export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> 
 			provider = config.provider;
 			model = config.model;
 		}
+		// Stopped (or the tab closed) before the answer was stored: it was told nothing is saved, so nothing is.
+		if (sse.gone.aborted) return log({ project: projectId, outcome: "client_gone", d1Queries: c.get("d1Queries")() });
 		const finishedAt = Date.now();
 		const stats = statsOf(startedAt, firstTokenAt, finishedAt, outputTokens);
 		const version = { prompt: req.prompt, code, contentHash: await sha256Hex(code), provider, model, stats };
@@ -155,7 +159,7 @@ export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> 
 			});
 		})
 		.finally(() => sse.close());
-	// Carry on (and store the version) even if the client disconnects.
+	// The stream is returned at once; the work finishes in waitUntil (a client that goes away cancels it, above).
 	c.executionCtx.waitUntil(work);
 	return sse.response;
 }

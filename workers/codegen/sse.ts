@@ -2,20 +2,24 @@ import type { GenerateEvent } from "../../src/shared/api";
 
 /**
  * A Server-Sent Events response whose events are written as they happen.
- * Writes after the client went away are dropped silently: the generation
- * carries on and is stored anyway.
+ * `gone` aborts the moment the client stops reading (it closed the tab,
+ * pressed Stop, lost its connection): the generation is then cancelled and
+ * nothing is stored, which is what the client was told.
  */
 export function sseStream() {
-	const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-	const writer = writable.getWriter();
 	const encoder = new TextEncoder();
+	const gone = new AbortController();
+	let out: ReadableStreamDefaultController<Uint8Array>;
 	let open = true;
-	const write = (chunk: string) => {
-		if (!open) return;
-		writer.write(encoder.encode(chunk)).catch(() => {
+	const readable = new ReadableStream<Uint8Array>({
+		start(controller) {
+			out = controller;
+		},
+		cancel() {
 			open = false;
-		});
-	};
+			gone.abort(new Error("the client went away"));
+		},
+	});
 	return {
 		response: new Response(readable, {
 			headers: {
@@ -25,13 +29,16 @@ export function sseStream() {
 				"X-Accel-Buffering": "no",
 			},
 		}),
+		gone: gone.signal,
 		send(event: GenerateEvent) {
-			write(`event: ${event.event}\ndata: ${JSON.stringify(event.data)}\n\n`);
+			if (!open) return;
+			// Events are small and the model's pace bounds them: no backpressure to wait for.
+			out.enqueue(encoder.encode(`event: ${event.event}\ndata: ${JSON.stringify(event.data)}\n\n`));
 		},
-		async close() {
+		close() {
 			if (!open) return;
 			open = false;
-			await writer.close().catch(() => {});
+			out.close();
 		},
 	};
 }

@@ -24,9 +24,12 @@ export async function streamAnswer(opts: {
 	messages: ModelMessage[];
 	settings: GenerationSettings;
 	onDelta: (text: string) => void;
+	/** Cancels the call: nobody is waiting for the answer any more. */
+	signal?: AbortSignal;
 }): Promise<StreamOutcome> {
 	const { settings } = opts;
 	const abort = new AbortController();
+	opts.signal?.addEventListener("abort", () => abort.abort(opts.signal?.reason), { once: true });
 	let timedOut = false;
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	// An idle timer rather than a total one: a fast model writing a long app is fine, a silent one is not.
