@@ -98,6 +98,15 @@ describe("bad documents and keys are refused, and nothing is written", () => {
 		// Multi-byte characters count as bytes, not characters.
 		await refused(() => put("big/two", JSON.stringify("é".repeat(40_000))), 413, "document_too_large");
 		expect((await put("big/exact", exact)).status).toBe(200);
+		// The limit is on the document as stored: an indented body larger on the wire is taken, kept compact.
+		const rows = Array.from({ length: 800 }, (_, i) => ({ n: i, name: `guest ${i}`, note: "x".repeat(20) }));
+		const indented = JSON.stringify(rows, null, 8);
+		expect(new TextEncoder().encode(indented).byteLength).toBeGreaterThan(MAX_DOCUMENT_BYTES);
+		expect(new TextEncoder().encode(JSON.stringify(rows)).byteLength).toBeLessThan(MAX_DOCUMENT_BYTES);
+		expect((await put("big/indented", indented)).status).toBe(200);
+		expect((await (await get("big/indented")).json<{ value: unknown }>()).value).toEqual(rows);
+		// Past the body limit (1 MiB) it is still this document error.
+		await refused(() => put("big/huge", JSON.stringify("a".repeat(1_100_000))), 413, "document_too_large");
 	});
 
 	it("a document that is not JSON", async () => {

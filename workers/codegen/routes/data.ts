@@ -49,8 +49,9 @@ export const dataRoutes = new Hono<CodegenEnv>()
 	.put("/:collection/:key", async (c) => {
 		const collection = parseCollection(c.req.param("collection"));
 		const key = parseKey(c.req.param("key"));
+		// The limit is on the document as stored (compact JSON), not on how it was sent: an indented
+		// body may be larger on the wire. The body's own limit (1 MiB) still bounds what is read.
 		const value = await readJson(c.req.raw, {
-			maxBytes: MAX_DOCUMENT_BYTES,
 			tooLarge: { code: "document_too_large", message: `A document is at most ${MAX_DOCUMENT_BYTES} bytes of JSON.` },
 		});
 		const json = JSON.stringify(value);
