@@ -3,7 +3,7 @@
  * per-block state (`lastRun`) and the favicon cache. Each takes a Drizzle
  * handle from `createDb`, never `Env`.
  */
-import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, ne, or, sql } from "drizzle-orm";
 import type { Db } from "./client";
 import { faviconCache, notionBlockState, notionEvents } from "./schema";
 
@@ -74,14 +74,15 @@ export async function finishEvent(
 }
 
 /**
- * Marks an event for another run on purpose (the event log's replay), whatever
- * its status. Attempts keep counting. Returns false for an unknown id.
+ * Marks an event for another run on purpose (the event log's replay), unless
+ * it is running now (a second run beside it could write twice). Attempts keep
+ * counting. Returns false for an unknown or running event.
  */
 export async function requeueEvent(db: Db, id: string): Promise<boolean> {
 	const rows = await db
 		.update(notionEvents)
 		.set({ status: "pending", updatedAt: sql`(unixepoch('subsec') * 1000)` })
-		.where(eq(notionEvents.id, id))
+		.where(and(eq(notionEvents.id, id), ne(notionEvents.status, "running")))
 		.returning({ id: notionEvents.id });
 	return rows.length === 1;
 }
@@ -119,25 +120,34 @@ export async function reclaimStuckEvents(
 	runningMs: number,
 	limit = 100,
 ): Promise<string[]> {
-	const stuck = await db
-		.select({ id: notionEvents.id })
-		.from(notionEvents)
+	const stuckNow = or(
+		and(eq(notionEvents.status, "pending"), lt(notionEvents.updatedAt, now - pendingMs)),
+		and(eq(notionEvents.status, "running"), lt(notionEvents.updatedAt, now - runningMs)),
+	);
+	const stuck = await db.select({ id: notionEvents.id }).from(notionEvents).where(stuckNow).limit(limit).all();
+	if (!stuck.length) return [];
+	// The condition again, in the one statement that resets: an event claimed since the SELECT
+	// (running, just updated) is no longer stuck and must not be set back for a second run.
+	// A run that never finished may have written before it died: its last_error says so, and the
+	// next run looks for what it wrote before writing again (run.ts, afterFailure).
+	const reset = await db
+		.update(notionEvents)
+		.set({
+			status: "pending",
+			lastError: sql`CASE WHEN ${notionEvents.status} = 'running' THEN 'The run did not finish (reclaimed by the sweep).' ELSE ${notionEvents.lastError} END`,
+			updatedAt: sql`(unixepoch('subsec') * 1000)`,
+		})
 		.where(
-			or(
-				and(eq(notionEvents.status, "pending"), lt(notionEvents.updatedAt, now - pendingMs)),
-				and(eq(notionEvents.status, "running"), lt(notionEvents.updatedAt, now - runningMs)),
+			and(
+				inArray(
+					notionEvents.id,
+					stuck.map((r) => r.id),
+				),
+				stuckNow,
 			),
 		)
-		.limit(limit)
-		.all();
-	const ids = stuck.map((r) => r.id);
-	if (ids.length) {
-		await db
-			.update(notionEvents)
-			.set({ status: "pending", updatedAt: sql`(unixepoch('subsec') * 1000)` })
-			.where(inArray(notionEvents.id, ids));
-	}
-	return ids;
+		.returning({ id: notionEvents.id });
+	return reset.map((r) => r.id);
 }
 
 // ------------------------------------------------------------- block state
@@ -183,10 +193,20 @@ export async function touchBlockState(db: Db, route: string, parentId: string): 
 		.where(and(eq(notionBlockState.route, route), eq(notionBlockState.parentId, parentId)));
 }
 
-export async function deleteBlockState(db: Db, route: string, parentId: string): Promise<void> {
+/**
+ * Forgets the state for a block found gone, only if it still names that block:
+ * a run may have written a new block (and its state) since the sweep looked.
+ */
+export async function deleteBlockState(db: Db, route: string, parentId: string, blockId: string): Promise<void> {
 	await db
 		.delete(notionBlockState)
-		.where(and(eq(notionBlockState.route, route), eq(notionBlockState.parentId, parentId)));
+		.where(
+			and(
+				eq(notionBlockState.route, route),
+				eq(notionBlockState.parentId, parentId),
+				eq(notionBlockState.blockId, blockId),
+			),
+		);
 }
 
 /** Drops every state that names this Notion object as its parent or its block. */

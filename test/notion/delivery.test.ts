@@ -1,8 +1,10 @@
 // Point 2 of issue 5: the same event delivered twice is processed once; a
 // replay through the event log runs it again on purpose. Also the event log.
 import { describe, expect, it } from "vitest";
+import { claimEvent, getEvent, recordEvent } from "../../src/db/notion";
 import {
 	automationBody,
+	db,
 	describeCalls,
 	fake,
 	get,
@@ -105,6 +107,22 @@ describe("the event log", () => {
 			`GET /v1/blocks/${first.id}`,
 			`PATCH /v1/blocks/${page}/children`,
 		]);
+	});
+
+	it("refuses to replay an event that is running now (409), and leaves it as it is", async () => {
+		const page = uuid();
+		const id = `/example/callout:${uuid()}`;
+		await recordEvent(db(), {
+			id,
+			source: "automation",
+			route: "/example/callout",
+			payload: JSON.stringify(automationBody({ id: page })),
+		});
+		await claimEvent(db(), id);
+		const res = await post(`/events/${encodeURIComponent(id)}/replay`, {});
+		expect(res.status).toBe(409);
+		expect(await res.json()).toMatchObject({ error: { code: "event_running" } });
+		expect(await getEvent(db(), id)).toMatchObject({ status: "running", attempts: 1 });
 	});
 
 	it("filters by status", async () => {

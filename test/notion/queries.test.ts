@@ -5,6 +5,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import {
 	claimEvent,
+	deleteBlockState,
 	deleteBlockStatesFor,
 	finishEvent,
 	getBlockState,
@@ -59,6 +60,17 @@ describe("events", () => {
 		const ids = await reclaimStuckEvents(db(), Date.now(), 120_000, 1_200_000);
 		expect(ids.sort()).toEqual([oldPending.id, oldRunning.id].sort());
 		expect((await getEvent(db(), oldRunning.id))?.status).toBe("pending");
+		// A run that died may have written: it is marked, so the next run looks before writing again.
+		expect((await getEvent(db(), oldRunning.id))?.lastError).toMatch(/did not finish/);
+		expect((await getEvent(db(), oldPending.id))?.lastError).toBeNull();
+	});
+
+	it("a replay does not re-open a running event (two runs side by side could write twice)", async () => {
+		const e = newEvent();
+		await recordEvent(db(), e);
+		await claimEvent(db(), e.id);
+		expect(await requeueEvent(db(), e.id)).toBe(false);
+		expect((await getEvent(db(), e.id))?.status).toBe("running");
 	});
 
 	it("lists newest first, filtered", async () => {
@@ -77,6 +89,15 @@ describe("block state", () => {
 		await putBlockState(db(), { route: "/example/callout", parentId: page, blockId: "b2", contentHash: "h2" });
 		expect(await getBlockState(db(), "/example/callout", page)).toMatchObject({ blockId: "b2", contentHash: "h2" });
 		expect(await deleteBlockStatesFor(db(), "b2")).toBe(1);
+		expect(await getBlockState(db(), "/example/callout", page)).toBeNull();
+	});
+
+	it("the sweep's delete spares a state that names a newer block than the one found gone", async () => {
+		const page = uuid();
+		await putBlockState(db(), { route: "/example/callout", parentId: page, blockId: "new", contentHash: null });
+		await deleteBlockState(db(), "/example/callout", page, "old");
+		expect(await getBlockState(db(), "/example/callout", page)).toMatchObject({ blockId: "new" });
+		await deleteBlockState(db(), "/example/callout", page, "new");
 		expect(await getBlockState(db(), "/example/callout", page)).toBeNull();
 	});
 });

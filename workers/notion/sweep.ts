@@ -50,7 +50,7 @@ export async function sweep(env: NotionBindings, now = Date.now()): Promise<Swee
 				}
 			}
 			if (gone) {
-				await deleteBlockState(db, s.route, s.parentId);
+				await deleteBlockState(db, s.route, s.parentId, s.blockId);
 				report.deleted++;
 			} else {
 				await touchBlockState(db, s.route, s.parentId);

@@ -70,7 +70,9 @@ export const events = new Hono<NotionEnv>()
 		const db = createDb(c.env.DB);
 		const id = c.req.param("id");
 		await found(db, id);
-		await requeueEvent(db, id);
+		if (!(await requeueEvent(db, id))) {
+			throw new HttpError(409, "event_running", `Event "${id}" is running now; replay it once it has finished.`);
+		}
 		await enqueue(c.env, [id]);
 		return c.json({ ok: true, event: id, status: "queued" }, 202);
 	});
