@@ -116,3 +116,39 @@ describe("an append whose answer was lost", () => {
 		]);
 	});
 });
+
+describe("D1 failing under a run", () => {
+	it("asks for a retry (it says nothing about the event), and the retry finds the callout the first run made", async () => {
+		const page = uuid();
+		await fake.seed({ pages: [{ id: page, properties: { Name: prop.title("D1 blip") } }] });
+		const id = await recorded(
+			"/example/callout",
+			automationBody({ id: page, properties: { Name: prop.title("D1 blip") } }),
+		);
+		// Writing the block state fails once, after the callout was appended in Notion.
+		let failures = 1;
+		const blip = new Proxy(env.DB, {
+			get(target, prop) {
+				if (prop === "prepare") {
+					return (query: string) => {
+						const stmt = target.prepare(query);
+						if (!/insert into "notion_block_state"/i.test(query) || failures === 0) return stmt;
+						failures--;
+						const locked = () => Promise.reject(new Error("D1_ERROR: database is locked"));
+						const failing = { run: locked, all: locked, raw: locked, first: locked };
+						return { ...failing, bind: () => failing };
+					};
+				}
+				const v = Reflect.get(target, prop, target);
+				return typeof v === "function" ? v.bind(target) : v;
+			},
+		});
+		const first = await consume([id], 1, { ...bindings, DB: blip } as NotionBindings);
+		expect(first.retryMessages).toEqual([{ msgId: "m0" }]);
+		const second = await consume([id], 2);
+		expect(second.retryMessages).toEqual([]);
+		expect(await getEvent(db(), id)).toMatchObject({ status: "done", attempts: 2 });
+		// One callout: the retry adopted the first run's instead of appending another.
+		expect((await fake.state(page)).children).toHaveLength(1);
+	});
+});

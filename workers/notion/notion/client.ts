@@ -25,6 +25,7 @@ import {
 	type UpdateBlockParameters,
 	type UpdatePageParameters,
 } from "@notionhq/client";
+import { DrizzleQueryError } from "drizzle-orm/errors";
 import { rootCause } from "../../../src/http/errors";
 import type { Limiter } from "./limiter";
 
@@ -212,9 +213,11 @@ export function isNotFound(err: unknown): boolean {
 	return isNotionClientError(err) && isHTTPResponseError(err) && err.status === 404;
 }
 
-/** Worth another try later: timeouts, 429, 5xx, 409, network failures. */
+/** Worth another try later: timeouts, 429, 5xx, 409, network failures, and D1 failing under us. */
 export function isTransient(err: unknown): boolean {
 	if (err instanceof NotionTimeoutError) return true;
+	// A query that failed (D1 busy, a reset connection) says nothing about the event: try it again.
+	if (err instanceof DrizzleQueryError) return true;
 	if (isHTTPResponseError(err)) return err.status === 429 || RETRYABLE_STATUS.has(err.status) || err.status >= 500;
 	// fetch's own failures (connection refused, reset) are TypeErrors.
 	return err instanceof TypeError;
