@@ -6,31 +6,19 @@
  * process on every request (about 10 ms a round trip on this machine), which
  * is a tool of local development, not a part of Kiln; benches report both.
  */
-import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { convertV4MiniflareOptions, Miniflare, type WorkerOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { repoRoot as root, testMigrations } from "../test/migrations.ts";
+import { bundleModules, bundleWorker } from "../test/worker-bundles.ts";
 
-const root = path.resolve(import.meta.dirname, "..");
 const buildDir = path.join(root, ".wrangler/bench-build");
-
-/** Bundles a Worker as `wrangler deploy` would, and returns its files as Miniflare modules. */
-function bundle(config: string, name: string) {
-	const out = path.join(buildDir, name);
-	execFileSync(path.join(root, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", out, "-c", config], {
-		cwd: root,
-		stdio: "pipe",
-	});
-	return readdirSync(out)
-		.filter((f) => f.endsWith(".js") || f.endsWith(".html"))
-		.sort((a, b) => (a === "index.js" ? -1 : b === "index.js" ? 1 : a.localeCompare(b)))
-		.map((f) => ({ type: f.endsWith(".js") ? ("ESModule" as const) : ("Text" as const), path: path.join(out, f) }));
-}
 
 function worker(config: string, name: string, bindings: Record<string, string>): WorkerOptions {
 	const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(root, config));
-	const modules = bundle(config, name);
+	const out = path.join(buildDir, name);
+	bundleWorker(config, out);
+	const modules = bundleModules(out);
 	return {
 		...(workerOptions as WorkerOptions),
 		name,
@@ -59,13 +47,8 @@ export async function startKilnInMiniflare(settings: Record<string, string>) {
 	);
 	const url = await mf.ready;
 	const db = await mf.getD1Database("DB");
-	const dir = path.join(root, "migrations");
-	for (const file of readdirSync(dir)
-		.filter((f) => f.endsWith(".sql"))
-		.sort()) {
-		for (const stmt of readFileSync(path.join(dir, file), "utf8").split("--> statement-breakpoint")) {
-			if (stmt.trim()) await db.prepare(stmt).run();
-		}
+	for (const migration of await testMigrations()) {
+		for (const query of migration.queries) await db.prepare(query).run();
 	}
 	return {
 		port: Number(url.port),

@@ -138,6 +138,6 @@ export function App() {
 
 /** Whether the page shows this project (any of its versions). */
 function onProjectPage(project: string): boolean {
-	const here = projectPath(project);
-	return location.pathname === here || location.pathname.startsWith(`${here}/`);
+	const here = parseRoute(location.pathname);
+	return here.name === "project" && here.project === project;
 }

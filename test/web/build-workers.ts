@@ -2,28 +2,16 @@
 // wrangler (as a deploy would) so the gateway's service bindings reach the real
 // Workers. Auxiliary Workers can't load their own wrangler.toml in the vitest
 // plugin, so they run from these bundles.
-import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { repoRoot } from "../migrations.ts";
+import { bundleWorker } from "../worker-bundles.ts";
 
 export const buildDir = path.join(repoRoot, ".wrangler/test-build");
 
 export default function setup() {
 	mkdirSync(path.join(repoRoot, "dist/spa"), { recursive: true });
 	for (const worker of ["codegen", "notion"]) {
-		execFileSync(
-			"npx",
-			[
-				"wrangler",
-				"deploy",
-				"--dry-run",
-				"--outdir",
-				path.join(buildDir, worker),
-				"-c",
-				path.join(repoRoot, "workers", worker, "wrangler.toml"),
-			],
-			{ cwd: repoRoot, stdio: "pipe" },
-		);
+		bundleWorker(path.join(repoRoot, "workers", worker, "wrangler.toml"), path.join(buildDir, worker));
 	}
 }

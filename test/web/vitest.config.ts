@@ -1,21 +1,13 @@
-import { readdirSync } from "node:fs";
 import path from "node:path";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineProject } from "vitest/config";
 import { compatibilityDate, repoRoot, testMigrations } from "../migrations.ts";
+import { bundleModules } from "../worker-bundles.ts";
+import { buildDir } from "./build-workers.ts";
 import "../codegen/fake-llm-setup.ts";
 
-const buildDir = path.join(repoRoot, ".wrangler/test-build");
 /** The database_id every wrangler.toml shares: the same id means the same local D1. */
 const D1_ID = "7d3c9a4e-2b1f-4c8e-9f5a-6e0d1b2c3a4f";
-
-/** The files of a wrangler bundle as Miniflare modules: index.js, then text modules (the starters' .html). */
-function bundleModules(dir: string) {
-	return readdirSync(dir)
-		.filter((f) => f.endsWith(".js") || f.endsWith(".html"))
-		.sort((a, b) => (a === "index.js" ? -1 : b === "index.js" ? 1 : a.localeCompare(b)))
-		.map((f) => ({ type: f.endsWith(".js") ? ("ESModule" as const) : ("Text" as const), path: path.join(dir, f) }));
-}
 
 // The web Worker (gateway) with the real codegen and notion Workers behind its
 // service bindings, all on one local D1; codegen's model is the fake
