@@ -227,7 +227,6 @@ async function main() {
 			body: JSON.stringify({ prompt: STARTER_PROMPT }),
 		});
 		const project = /"project":"([a-z0-9]+)"/.exec(created.body)?.[1] as string;
-		const token = /"editToken":"([^"]+)"/.exec(created.body)?.[1] as string;
 		const appHost = `${project}.localhost:${port}`;
 
 		// ---- (c) D1 queries per request
@@ -264,27 +263,19 @@ async function main() {
 			headers: { "content-type": "application/json", ...client() },
 			body: JSON.stringify({ prompt: STARTER_PROMPT }),
 		});
+		const measuredPath = (name: string, port: number, created: string) => ({
+			name,
+			port,
+			project: /"project":"([a-z0-9]+)"/.exec(created)?.[1] as string,
+			token: /"editToken":"([^"]+)"/.exec(created)?.[1] as string,
+			ttfd: [] as number[],
+			edit: [] as number[],
+			start: [] as number[],
+			noWork: [] as number[],
+		});
 		const paths = [
-			{
-				name: "npm run dev (wrangler dev)",
-				port,
-				project,
-				token,
-				ttfd: [] as number[],
-				edit: [] as number[],
-				start: [] as number[],
-				noWork: [] as number[],
-			},
-			{
-				name: "Workers alone (Miniflare)",
-				port: mf.port,
-				project: /"project":"([a-z0-9]+)"/.exec(mfCreated.body)?.[1] as string,
-				token: /"editToken":"([^"]+)"/.exec(mfCreated.body)?.[1] as string,
-				ttfd: [] as number[],
-				edit: [] as number[],
-				start: [] as number[],
-				noWork: [] as number[],
-			},
+			measuredPath("npm run dev (wrangler dev)", port, created.body),
+			measuredPath("Workers alone (Miniflare), as deployed", mf.port, mfCreated.body),
 		];
 		const s = await createScenario(fake.url, { default: { firstTokenDelayMs: 20, chunkDelayMs: 1 } });
 		const upstreamBody = (i: number) =>
