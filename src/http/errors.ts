@@ -62,3 +62,11 @@ export const onError: ErrorHandler = (err, c) => {
 
 export const notFound: NotFoundHandler = (c) =>
 	jsonError(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`);
+
+/** A zod error as one readable line: "data.id: must be a Notion id (a UUID)". */
+export function describeIssues(issues: { path: PropertyKey[]; message: string }[]): string {
+	return issues
+		.slice(0, 3)
+		.map((i) => `${i.path.map(String).join(".") || "body"}: ${i.message}`)
+		.join("; ");
+}

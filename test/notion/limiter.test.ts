@@ -11,7 +11,7 @@ import {
 	type NotionRateLimiter,
 	PER_WINDOW,
 	WINDOW_MS,
-} from "../../workers/notion/notion/limiter";
+} from "../../workers/notion/api/limiter";
 
 /** The most arrivals inside any half-open window [t, t + 1000). */
 function maxPerSecond(times: number[]): number {

@@ -62,3 +62,14 @@ export const DATA_CLIENT_JS = `(() => {
   window.kiln = Object.freeze({ db: Object.freeze(db), id });
 })();
 `;
+
+/** The data-store client as served at /_kiln/db.js (on Kiln's origin and on each project's). */
+export function dataClient(): Response {
+	return new Response(DATA_CLIENT_JS, {
+		headers: {
+			"Content-Type": "text/javascript; charset=utf-8",
+			"Cache-Control": "public, max-age=300",
+			"X-Content-Type-Options": "nosniff",
+		},
+	});
+}

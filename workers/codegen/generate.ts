@@ -6,14 +6,15 @@ import { HttpError, rootCause } from "../../src/http/errors";
 import { type GenerateRequest, type GenerationStats, generateRequest } from "../../src/shared/api";
 import { sha256Hex } from "../../src/shared/hash";
 import type { CodegenEnv } from "./context";
-import { clientKey, newEditToken, newProjectId, rateLimit } from "./http";
 import { extractHtml, titleOf } from "./llm/extract";
 import { buildMessages, SYSTEM_PROMPT } from "./llm/prompt";
 import { languageModel } from "./llm/provider";
 import { streamAnswer } from "./llm/stream";
+import { clientKey, rateLimit } from "./rate-limit";
 import { generationSettings, llmConfig } from "./settings";
 import { sseStream } from "./sse";
 import { findStarter } from "./starters";
+import { newEditToken, newProjectId } from "./tokens";
 
 /**
  * POST /api/generate. Everything that can be refused is refused before the

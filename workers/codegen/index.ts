@@ -1,7 +1,9 @@
 import { checkDatabase } from "../../src/db/health";
 import { createApp } from "../../src/http/app";
 import { type CodegenEnv, withDb } from "./context";
-import { appOriginApp, dataClient, hostProject } from "./routes/app-origin";
+import { dataClient } from "./data-client";
+import { hostProject } from "./links";
+import { appOriginApp } from "./routes/app-origin";
 import { generateRoutes } from "./routes/generate";
 import { metaRoutes } from "./routes/meta";
 import { projectsRoutes } from "./routes/projects";

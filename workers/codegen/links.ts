@@ -1,4 +1,4 @@
-import { type AppLinks, projectOrigin } from "../../src/shared/api";
+import { type AppLinks, projectFromHost, projectOrigin } from "../../src/shared/api";
 
 /**
  * Where a project (or one pinned version of it) runs and how to share it, for a
@@ -10,4 +10,9 @@ export function appLinks(requestUrl: string, project: string, pattern: string | 
 	const share = version === undefined ? `${main}/p/${project}` : `${main}/p/${project}/v/${version}`;
 	if (!own) return { appUrl: share, shareUrl: share, isolation: "sandbox" };
 	return { appUrl: version === undefined ? `${own}/` : `${own}/v/${version}`, shareUrl: share, isolation: "origin" };
+}
+
+/** The project whose own origin a request was sent to, if any. */
+export function hostProject(requestUrl: string, pattern: string | undefined): string | null {
+	return projectFromHost(new URL(requestUrl).host, pattern);
 }

@@ -8,9 +8,9 @@
 import type { BlockObjectRequest } from "@notionhq/client";
 import { getBlockState, putBlockState } from "../../src/db/notion";
 import { sha256Hex } from "../../src/shared/hash";
-import type { RunContext } from "./automation";
-import { type Block, isNotFound } from "./notion/client";
-import { richTextKey } from "./notion/values";
+import { type Block, isNotFound } from "./api/client";
+import { richTextKey } from "./api/values";
+import type { RunContext } from "./automations/contract";
 
 export type KeepResult = "created" | "recreated" | "updated" | "unchanged" | "adopted";
 

@@ -7,15 +7,15 @@ import { createDb } from "../../src/db/client";
 import { checkDatabase } from "../../src/db/health";
 import { createApp } from "../../src/http/app";
 import { automations } from "./automations";
+import type { NotionEnv } from "./context";
 import type { EventMessage } from "./queue";
-import { automationRoutes } from "./receive";
+import { automationRoutes } from "./routes/automations";
 import { events } from "./routes/events";
 import { webhooks } from "./routes/webhooks";
 import { consumeBatch } from "./run";
 import { sweep } from "./sweep";
-import type { NotionEnv } from "./types";
 
-export { NotionRateLimiter } from "./notion/limiter";
+export { NotionRateLimiter } from "./api/limiter";
 export type { NotionEnv };
 
 const app = createApp<NotionEnv>()

@@ -13,11 +13,11 @@
  */
 import { deleteBlockStatesFor } from "../../src/db/notion";
 import { sha256Hex } from "../../src/shared/hash";
-import { done, ignored, type RunContext, type RunResult } from "./automation";
-import { normalizeId } from "./notion/values";
-import { iconAndTitle } from "./routes/example-database-page";
-import { iconsForDataSources } from "./routes/example-database-pages";
-import type { IntegrationEvent } from "./routes/webhooks";
+import { normalizeId } from "./api/values";
+import { done, ignored, type RunContext, type RunResult } from "./automations/contract";
+import { iconAndTitle } from "./automations/example-database-page";
+import { iconsForDataSources } from "./automations/example-database-pages";
+import type { IntegrationEvent } from "./payloads";
 
 /** Our bot user's id, per token, for this isolate's lifetime (one request per isolate). */
 const botIds = new Map<string, Promise<string>>();

@@ -4,17 +4,17 @@
  * that fails a check; an event that is recorded is always answered 2xx.
  */
 import type { Context } from "hono";
-import { Hono } from "hono";
 import { createDb } from "../../src/db/client";
 import { getEvent, type NewEvent, recordEvent } from "../../src/db/notion";
 import { parseJsonBytes, readBody } from "../../src/http/body";
-import { HttpError } from "../../src/http/errors";
+import { describeIssues, HttpError } from "../../src/http/errors";
 import { sha256Hex } from "../../src/shared/hash";
-import { type Automation, automationPayload } from "./automation";
-import { settings } from "./config";
-import { describeIssues, requireSecret } from "./http";
+import type { Automation } from "./automations/contract";
+import type { NotionEnv } from "./context";
+import { automationPayload } from "./payloads";
 import { enqueue } from "./queue";
-import type { NotionEnv } from "./types";
+import { requireSecret } from "./secret";
+import { settings } from "./settings";
 
 /** Records the event; a new one is queued (202), a known one is not (200). */
 export async function recordAndQueue(c: Context<NotionEnv>, event: NewEvent): Promise<Response> {
@@ -60,7 +60,8 @@ function readOptions(c: Context, a: Automation): Record<string, string> {
 	return out;
 }
 
-async function receiveAutomation(c: Context<NotionEnv>, a: Automation): Promise<Response> {
+/** An automation's webhook: check the secret, the payload and the options, then record and queue it. */
+export async function receiveAutomation(c: Context<NotionEnv>, a: Automation): Promise<Response> {
 	await requireSecret(c, settings(c.env).webhookSecret);
 	const raw = await readBody(c.req.raw);
 	const parsed = automationPayload.safeParse(parseJsonBytes(raw));
@@ -76,11 +77,4 @@ async function receiveAutomation(c: Context<NotionEnv>, a: Automation): Promise<
 	// The route with its options: two webhook actions of one automation may call
 	// the same path with different options, under the same Notion event id.
 	return recordAndQueue(c, { id: `${route}:${key}`, source: "automation", route, payload: text });
-}
-
-/** One POST route per automation. */
-export function automationRoutes(automations: Automation[]) {
-	const app = new Hono<NotionEnv>();
-	for (const a of automations) app.post(a.path, (c) => receiveAutomation(c, a));
-	return app;
 }

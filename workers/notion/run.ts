@@ -5,14 +5,14 @@
  */
 import { createDb } from "../../src/db/client";
 import { claimEvent, finishEvent } from "../../src/db/notion";
-import { automationPayload, PermanentError, type RunResult } from "./automation";
+import { describeError, isTransient } from "./api/client";
 import { automationByPath } from "./automations";
-import { runContext, settings } from "./config";
+import { PermanentError, type RunResult } from "./automations/contract";
 import { handleIntegrationEvent } from "./integration";
-import { describeError, isTransient } from "./notion/client";
+import { automationPayload, integrationEvent } from "./payloads";
 import type { EventMessage } from "./queue";
 import { parseRoute } from "./receive";
-import { integrationEvent } from "./routes/webhooks";
+import { runContext, settings } from "./settings";
 
 /** done/ignored/failed-for-good need no more tries; "retry" asks the queue for another. */
 export type Outcome = "done" | "ignored" | "failed" | "retry" | "skipped";

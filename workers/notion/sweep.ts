@@ -10,10 +10,10 @@
  */
 import { createDb } from "../../src/db/client";
 import { deleteBlockState, listBlockStates, reclaimStuckEvents, touchBlockState } from "../../src/db/notion";
+import { describeError, isNotFound } from "./api/client";
 import { isTrashed } from "./blocks";
-import { runContext } from "./config";
-import { describeError, isNotFound } from "./notion/client";
 import { enqueue } from "./queue";
+import { runContext } from "./settings";
 
 export interface SweepReport {
 	checked: number;

@@ -12,7 +12,7 @@ import {
 	MAX_LIST_LIMIT,
 } from "../../../src/shared/api";
 import type { CodegenEnv } from "../context";
-import { clientKey, rateLimit } from "../http";
+import { clientKey, rateLimit } from "../rate-limit";
 
 /**
  * The generated apps' JSON document store: named collections of documents

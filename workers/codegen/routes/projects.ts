@@ -1,13 +1,13 @@
 import { Hono } from "hono";
-import { createProject, getProject, getProjectAndVersion, getVersion, listVersions } from "../../../src/db/projects";
+import { getProject, getVersion, listVersions } from "../../../src/db/projects";
 import { readJson } from "../../../src/http/body";
 import { HttpError } from "../../../src/http/errors";
 import { parseProjectId, parseVersionNumber } from "../../../src/http/params";
 import { type ProjectJson, projectOrigin, type RemixResponse, remixRequest } from "../../../src/shared/api";
-import { sha256Hex } from "../../../src/shared/hash";
 import type { CodegenEnv } from "../context";
-import { clientKey, newEditToken, newProjectId, rateLimit } from "../http";
 import { appLinks } from "../links";
+import { clientKey, rateLimit } from "../rate-limit";
+import { remix } from "../remix";
 import { dataRoutes } from "./data";
 
 /**
@@ -39,7 +39,7 @@ export const projectsRoutes = new Hono<CodegenEnv>()
 		if (!version) throw new HttpError(404, "version_not_found", `Project "${id}" has no version ${n}.`);
 		return c.json({ version: { ...version, ...pick(appLinks(c.req.url, id, c.env.PROJECT_ORIGIN, n)) } });
 	})
-	/** Remix: copies a version (the latest by default) into a new project that records where it came from. Anyone may remix. */
+	/** Remix (see ../remix.ts). Anyone may remix. */
 	.post("/:project/remix", async (c) => {
 		const id = parseProjectId(c.req.param("project"));
 		const raw = await readJson(c.req.raw, { allowEmpty: true, requireJsonType: true });
@@ -47,36 +47,10 @@ export const projectsRoutes = new Hono<CodegenEnv>()
 		if (!parsed.success)
 			throw new HttpError(400, "invalid_request", parsed.error.issues[0]?.message ?? "Invalid request.");
 		await rateLimit(c.env.GENERATE_LIMITER, clientKey(c.req.raw), "new projects");
-		const db = c.get("db");
-		const found = await getProjectAndVersion(db, id, parsed.data.fromVersion ?? "latest");
-		if (!found) throw projectNotFound(id);
-		if (!found.version) {
-			throw new HttpError(404, "version_not_found", `Project "${id}" has no version ${parsed.data.fromVersion}.`);
-		}
-		const source = found.version;
-		const newId = newProjectId();
-		const editToken = newEditToken();
-		await createProject(db, {
-			id: newId,
-			title: found.project.title,
-			editTokenHash: await sha256Hex(editToken),
-			remixedFromProject: id,
-			remixedFromVersion: source.number,
-			firstVersion: {
-				prompt: source.prompt,
-				code: source.code,
-				contentHash: source.contentHash,
-				provider: source.provider,
-				model: source.model,
-				stats: null,
-			},
-		});
+		const remixed = await remix(c.get("db"), id, parsed.data.fromVersion);
 		const body: RemixResponse = {
-			project: newId,
-			version: 1,
-			editToken,
-			remixedFrom: { project: id, version: source.number },
-			appUrl: appLinks(c.req.url, newId, c.env.PROJECT_ORIGIN).appUrl,
+			...remixed,
+			appUrl: appLinks(c.req.url, remixed.project, c.env.PROJECT_ORIGIN).appUrl,
 		};
 		c.header("Cache-Control", "no-store");
 		return c.json(body, 201);

@@ -9,11 +9,11 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { createDb } from "../../../src/db/client";
 import { getEvent, listEvents, type NotionEvent, requeueEvent } from "../../../src/db/notion";
-import { HttpError } from "../../../src/http/errors";
-import { settings } from "../config";
-import { describeIssues, requireSecret } from "../http";
+import { describeIssues, HttpError } from "../../../src/http/errors";
+import type { NotionEnv } from "../context";
 import { enqueue } from "../queue";
-import type { NotionEnv } from "../types";
+import { requireSecret } from "../secret";
+import { settings } from "../settings";
 
 const listQuery = z.strictObject({
 	limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -11,30 +11,14 @@
  */
 import { verifyWebhookSignature } from "@notionhq/client";
 import { Hono } from "hono";
-import { z } from "zod";
 import { parseJsonBytes, readBody } from "../../../src/http/body";
-import { HttpError } from "../../../src/http/errors";
-import { notionId } from "../automation";
-import { settings } from "../config";
-import { describeIssues } from "../http";
+import { describeIssues, HttpError } from "../../../src/http/errors";
+import type { NotionEnv } from "../context";
+import { integrationEvent } from "../payloads";
 import { recordAndQueue } from "../receive";
-import type { NotionEnv } from "../types";
+import { settings } from "../settings";
 
 export const ROUTE = "/webhooks";
-
-/** The envelope of an integration event (its `data` varies by type). */
-export const integrationEvent = z.looseObject({
-	id: z.string().min(1).max(200),
-	type: z.string().regex(/^[a-z_]+(\.[a-z_]+)+$/, "must be an event type like page.created"),
-	timestamp: z.string().optional(),
-	workspace_id: z.string().optional(),
-	integration_id: z.string().optional(),
-	attempt_number: z.number().int().optional(),
-	authors: z.array(z.looseObject({ id: z.string(), type: z.string() })).optional(),
-	entity: z.looseObject({ id: notionId, type: z.string() }),
-	data: z.looseObject({}).optional(),
-});
-export type IntegrationEvent = z.infer<typeof integrationEvent>;
 
 function isHandshake(body: unknown): body is { verification_token: string } {
 	return (

@@ -1,9 +1,9 @@
 /** The notion Worker's settings, read from its bindings (see .dev.vars.example). */
 import { createDb } from "../../src/db/client";
-import type { RunContext } from "./automation";
-import { PermanentError } from "./automation";
-import { NotionApi } from "./notion/client";
-import { durableLimiter, isolateLimiter } from "./notion/limiter";
+import { NotionApi } from "./api/client";
+import { durableLimiter, isolateLimiter } from "./api/limiter";
+import type { RunContext } from "./automations/contract";
+import { PermanentError } from "./automations/contract";
 
 export const DEFAULT_NOTION_API = "https://api.notion.com";
 

@@ -8,9 +8,10 @@
  * property is edited") or a button; select the properties to summarise.
  */
 import type { BlockObjectRequest } from "@notionhq/client";
-import { type Automation, type AutomationPayload, done } from "../automation";
+import { MAX_TEXT, type RichText, simpleValue, textItems, titleOf } from "../api/values";
 import { keepBlock, writesOf } from "../blocks";
-import { MAX_TEXT, type RichText, simpleValue, textItems, titleOf } from "../notion/values";
+import type { AutomationPayload } from "../payloads";
+import { type Automation, done } from "./contract";
 
 export const ROUTE = "/example/callout";
 

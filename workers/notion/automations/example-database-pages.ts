@@ -8,9 +8,9 @@
  * left alone, so a second run only reads.
  */
 import type { PageObjectResponse } from "@notionhq/client";
-import { type Automation, done, pool, type RunContext } from "../automation";
+import { urlOf } from "../api/values";
 import { lookupSite, type SiteInfo } from "../favicon";
-import { urlOf } from "../notion/values";
+import { type Automation, done, pool, type RunContext } from "./contract";
 
 export const automation: Automation = {
 	path: "/example/database/pages",

@@ -1,4 +1,4 @@
-/** Request checks shared by the notion Worker's routes. */
+/** The shared secret that guards the automation routes and the event log. */
 import type { Context } from "hono";
 import { bearerToken, sameSecret } from "../../src/http/auth";
 import { HttpError } from "../../src/http/errors";
@@ -24,12 +24,4 @@ export async function requireSecret(c: Context, secret: string | null): Promise<
 			},
 		);
 	}
-}
-
-/** A zod error as one readable line: "data.id: must be a Notion id (a UUID)". */
-export function describeIssues(issues: { path: PropertyKey[]; message: string }[]): string {
-	return issues
-		.slice(0, 3)
-		.map((i) => `${i.path.map(String).join(".") || "body"}: ${i.message}`)
-		.join("; ");
 }

@@ -9,9 +9,11 @@
  * target properties the run compares against them and writes only what
  * differs (a single request, or none); otherwise it reads the page first.
  */
-import { type Automation, type AutomationPayload, done, ignored, PermanentError } from "../automation";
+
+import { type Properties, richTextKey, simpleValue, textItems } from "../api/values";
 import { isTrashed } from "../blocks";
-import { type Properties, richTextKey, simpleValue, textItems } from "../notion/values";
+import type { AutomationPayload } from "../payloads";
+import { type Automation, done, ignored, PermanentError } from "./contract";
 
 export const automation: Automation = {
 	path: "/property/injections",

@@ -1,47 +1,11 @@
 /**
- * What every automation shares: the payload a Notion "Send webhook" action
- * sends (the page under `data`), the context a run gets, and what it returns.
+ * What every automation is: its route and options, the context a run gets
+ * (D1, a rate-limited Notion client) and what it returns. The payload it is
+ * given is described in ../payloads.ts.
  */
-import { z } from "zod";
-import type { Db } from "../../src/db/client";
-import type { NotionApi } from "./notion/client";
-import type { Properties } from "./notion/values";
-
-/** A Notion id: a UUID, with or without dashes. */
-export const notionId = z
-	.string()
-	.regex(/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i, "must be a Notion id (a UUID)");
-
-const parent = z.looseObject({
-	type: z.string(),
-	database_id: notionId.optional(),
-	data_source_id: notionId.optional(),
-	page_id: notionId.optional(),
-});
-
-/** The body of a "Send webhook" action (unknown fields are kept, not rejected). */
-export const automationPayload = z.looseObject({
-	source: z
-		.looseObject({
-			type: z.string().optional(),
-			event_id: z.string().min(1).max(200).optional(),
-			automation_id: z.string().optional(),
-			action_id: z.string().optional(),
-			attempt: z.number().int().optional(),
-		})
-		.optional(),
-	data: z.looseObject({
-		object: z.literal("page").optional(),
-		id: notionId,
-		parent: parent.optional(),
-		properties: z.record(z.string(), z.looseObject({ type: z.string() })).optional(),
-		in_trash: z.boolean().optional(),
-		archived: z.boolean().optional(),
-	}),
-});
-export type AutomationPayload = z.infer<typeof automationPayload> & {
-	data: { properties?: Properties };
-};
+import type { Db } from "../../../src/db/client";
+import type { NotionApi } from "../api/client";
+import type { AutomationPayload } from "../payloads";
 
 /** What a run may use. */
 export interface RunContext {

@@ -8,10 +8,10 @@
  * button again when everything is right only reads.
  */
 import type { UpdatePageParameters } from "@notionhq/client";
-import { type Automation, done, ignored, type RunContext, type RunResult } from "../automation";
+import { textItems, titleOf, urlOf } from "../api/values";
 import { isTrashed } from "../blocks";
 import { lookupSite } from "../favicon";
-import { textItems, titleOf, urlOf } from "../notion/values";
+import { type Automation, done, ignored, type RunContext, type RunResult } from "./contract";
 import { externalIcon } from "./example-database-pages";
 
 export const automation: Automation = {

@@ -11,9 +11,9 @@
  */
 import type { BlockObjectRequest } from "@notionhq/client";
 import { getBlockState } from "../../../src/db/notion";
-import { type Automation, done } from "../automation";
+import { normalizeId, type RichText } from "../api/values";
 import { isTrashed, keepBlock, writesOf } from "../blocks";
-import { normalizeId, type RichText } from "../notion/values";
+import { type Automation, done } from "./contract";
 
 export const ROUTE = "/example/child_pages";
 /** Notion allows 100 rich text items per block; each link takes two. */

@@ -9,9 +9,10 @@
  * whose rows are named after the guest).
  */
 import type { BlockObjectRequest } from "@notionhq/client";
-import { type Automation, type AutomationPayload, done } from "../automation";
+import { firstPersonName, type Properties, plainText, textItems, titleOf } from "../api/values";
 import { keepBlock, writesOf } from "../blocks";
-import { firstPersonName, type Properties, plainText, textItems, titleOf } from "../notion/values";
+import type { AutomationPayload } from "../payloads";
+import { type Automation, done } from "./contract";
 
 export const ROUTE = "/example/guest/welcome";
 
