@@ -52,7 +52,7 @@ export async function readBody(
 export function parseJsonBytes(bytes: Uint8Array, opts: { allowEmpty?: boolean } = {}): unknown {
 	let text: string;
 	try {
-		text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+		text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
 	} catch {
 		throw new HttpError(400, "invalid_json", "The body is not UTF-8 text.");
 	}

@@ -77,7 +77,7 @@ describe("GET /p/:project/v/:n (pinned)", () => {
 		expect(first.headers.get("server-timing")).toBe('d1;desc="1 query"');
 		const body = await first.text();
 		// The Workers cache is written after the response (waitUntil); give it a moment.
-		const cache = (caches as unknown as { default: Cache }).default;
+		const cache = caches.default;
 		let cached: Response | undefined;
 		for (let i = 0; i < 50 && !cached; i++) {
 			cached = await cache.match(`https://kiln.test/p/${p}/v/2`);
@@ -112,7 +112,7 @@ describe("GET /p/:project/v/:n (pinned)", () => {
 				ETag: '"marked"',
 			},
 		});
-		await (caches as unknown as { default: Cache }).default.put(url, marked);
+		await caches.default.put(url, marked);
 		const res = await callWithEnv({ DB: noDatabase }, `/p/${p}/v/1`);
 		expect(res.status).toBe(200);
 		expect(res.headers.get("server-timing")).toBe('cache;desc="hit", d1;desc="0 queries"');

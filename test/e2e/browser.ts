@@ -101,6 +101,6 @@ export async function openPage(
 }
 
 /** expect.poll with room for a real server and browser (vitest's default gives up after 1 s). */
-export function poll<T>(fn: () => T | Promise<T>) {
+export function poll<T>(fn: () => T | Promise<T>): ReturnType<typeof expect.poll<T>> {
 	return expect.poll(fn, { timeout: 15_000, interval: 100 });
 }

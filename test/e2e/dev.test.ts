@@ -32,7 +32,7 @@ describe("npm run dev", () => {
 		dev = await startDev({ stateDir });
 		const res = await fetch(`${dev.url}/api/projects/keepme1/versions/1`);
 		expect(res.status).toBe(200);
-		expect((await res.json<{ version: { code: string } }>()).version.code).toBe("<p>kept</p>");
+		expect(((await res.json()) as { version: { code: string } }).version.code).toBe("<p>kept</p>");
 		await dev.stop();
 		expect(processesUsing(stateDir)).toEqual([]);
 	});

@@ -10,7 +10,7 @@ import worker from "../../workers/notion/index";
 import type { EventMessage } from "../../workers/notion/queue";
 import { automationBody, db, fake, prop, sites, uuid } from "./helpers";
 
-const bindings = env as unknown as NotionBindings;
+const bindings: NotionBindings = env;
 
 async function recorded(route: string, body: unknown): Promise<string> {
 	const id = `${route}:${uuid()}`;

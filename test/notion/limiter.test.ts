@@ -8,7 +8,6 @@ import {
 	Budget,
 	LEASE_MS,
 	MARGIN_MS,
-	type NotionRateLimiter,
 	PER_WINDOW,
 	WINDOW_MS,
 } from "../../workers/notion/api/limiter";
@@ -76,8 +75,7 @@ describe("Budget", () => {
 
 describe("NotionRateLimiter (Durable Object)", () => {
 	it("shares one budget among all callers, first come first served", async () => {
-		const ns = (env as unknown as { NOTION_RATE_LIMITER: DurableObjectNamespace<NotionRateLimiter> })
-			.NOTION_RATE_LIMITER;
+		const ns = env.NOTION_RATE_LIMITER;
 		const stub = ns.get(ns.idFromName("limiter-test"));
 		const tickets = await Promise.all(Array.from({ length: 3 }, () => stub.acquire()));
 		expect(new Set(tickets).size).toBe(3);

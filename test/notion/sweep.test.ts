@@ -9,7 +9,7 @@ import worker from "../../workers/notion/index";
 import { sweep } from "../../workers/notion/sweep";
 import { automationBody, db, describeCalls, fake, prop, settled, uuid } from "./helpers";
 
-const bindings = env as unknown as NotionBindings;
+const bindings: NotionBindings = env;
 
 async function stateFor(blockSetup: "present" | "missing" | "trashed" | "archived") {
 	const page = uuid();

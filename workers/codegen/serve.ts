@@ -103,8 +103,7 @@ export async function servePinned(
 		if (matchesEtag(ifNoneMatch, headers.get("ETag") ?? "")) return notModified(headers);
 		return new Response(inMemory.body, { status: 200, headers });
 	}
-	// Workers' caches.default (the DOM typings in this repo's tsconfig lack it).
-	const cache = (caches as unknown as { default: Cache }).default;
+	const cache = caches.default;
 	const cached = await cache.match(keyUrl);
 	if (cached) {
 		const headers = new Headers(cached.headers);

@@ -27,9 +27,7 @@ export function settings(env: NotionBindings) {
 export async function runContext(env: NotionBindings, afterFailure = false): Promise<RunContext> {
 	const s = settings(env);
 	if (!s.token) throw new PermanentError("NOTION_TOKEN is not set: the Worker cannot call Notion.");
-	const limiter = env.NOTION_RATE_LIMITER
-		? await durableLimiter(env.NOTION_RATE_LIMITER as never, s.token)
-		: isolateLimiter;
+	const limiter = env.NOTION_RATE_LIMITER ? await durableLimiter(env.NOTION_RATE_LIMITER, s.token) : isolateLimiter;
 	return {
 		db: createDb(env.DB),
 		notion: new NotionApi({ token: s.token, baseUrl: s.baseUrl, timeoutMs: s.timeoutMs, limiter }),

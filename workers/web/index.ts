@@ -48,7 +48,7 @@ const app = createApp<WebEnv>()
 type Probe = { name: string; ok: true } | { name: string; ok: false; error: string };
 
 async function probe(name: string, check: () => Promise<void>): Promise<Probe> {
-	let timer: ReturnType<typeof setTimeout> | undefined;
+	let timer: ReturnType<typeof setTimeout> | null = null;
 	const timeout = new Promise<never>((_, reject) => {
 		timer = setTimeout(() => reject(new Error(`no answer within ${HEALTH_TIMEOUT_MS} ms`)), HEALTH_TIMEOUT_MS);
 	});

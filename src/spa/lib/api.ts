@@ -137,14 +137,14 @@ export async function* generate(
 ): AsyncGenerator<GenerateEvent> {
 	let res: Response;
 	try {
-		res = (await client.api.generate.$post(undefined, {
+		res = await client.api.generate.$post(undefined, {
 			headers: {
 				"Content-Type": "application/json",
 				Accept: "text/event-stream",
 				...(opts.editToken ? { Authorization: `Bearer ${opts.editToken}` } : {}),
 			},
 			init: { body: JSON.stringify(req), signal: opts.signal },
-		})) as unknown as Response;
+		});
 	} catch (err) {
 		throw networkError(err);
 	}

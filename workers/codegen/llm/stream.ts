@@ -31,7 +31,7 @@ export async function streamAnswer(opts: {
 	const abort = new AbortController();
 	opts.signal?.addEventListener("abort", () => abort.abort(opts.signal?.reason), { once: true });
 	let timedOut = false;
-	let timer: ReturnType<typeof setTimeout> | undefined;
+	let timer: ReturnType<typeof setTimeout> | null = null;
 	// An idle timer rather than a total one: a fast model writing a long app is fine, a silent one is not.
 	const arm = () => {
 		clearTimeout(timer);
