@@ -1,14 +1,16 @@
 /**
- * A project: the follow-up prompt, the stats, the code (streaming or stored),
- * versions and their changes, and the live preview. The version on screen is
- * what a follow-up edits, so editing an older one branches from it.
+ * A project's page: the follow-up prompt, the stats, the code (streaming or
+ * stored), versions and their changes, and the live preview. The version on
+ * screen is what a follow-up edits, so editing an older one branches from it.
+ * Loading the project is lib/use-project.ts's job.
  */
-import { useCallback, useEffect, useRef, useState } from "react";
-import { ApiError, fetchProject, fetchVersion, type ProjectWithVersions, remix, type Version } from "../lib/api";
+import { useEffect, useRef, useState } from "react";
+import { ApiError, remix } from "../lib/api";
 import { getEditToken, rememberApp, saveEditToken } from "../lib/edit-tokens";
 import { navigate, projectPath } from "../lib/router";
 import type { Generation } from "../lib/use-generation";
 import { useMedia } from "../lib/use-media";
+import { useProject } from "../lib/use-project";
 import { CodeView } from "./CodeView";
 import { DiffView } from "./DiffView";
 import { Header } from "./Header";
@@ -16,6 +18,7 @@ import { RemixIcon, ShareIcon } from "./icons";
 import { Link } from "./Link";
 import { GenerationNotice } from "./Notice";
 import { Preview } from "./Preview";
+import { ProjectError } from "./ProjectError";
 import { PromptForm } from "./PromptForm";
 import { ShareDialog } from "./ShareDialog";
 import { StatsBar } from "./StatsBar";
@@ -46,70 +49,23 @@ export function Workspace({
 	onStop: () => void;
 	onDismiss: () => void;
 }) {
-	const [data, setData] = useState<ProjectWithVersions | null>(null);
-	const [loadError, setLoadError] = useState<ApiError | null>(null);
-	const [code, setCode] = useState<{ n: number; code: string } | null>(null);
 	const [tab, setTab] = useState<Tab>("code");
 	const [compare, setCompare] = useState<{ from: number; to: number } | null>(null);
 	const [sharing, setSharing] = useState(false);
 	const [remixing, setRemixing] = useState(false);
 	const narrow = useMedia("(max-width: 899px)");
 	const toast = useToast();
-	const cache = useRef(new Map<string, Promise<Version>>());
 	const lastPreview = useRef<string | null>(null);
 
 	const mine = generation.project === project;
 	const streaming = mine && generation.status === "streaming";
 	const justWrote = mine && generation.status === "done" ? generation.version : null;
 
-	// The project, again after each version this page writes.
-	// biome-ignore lint/correctness/useExhaustiveDependencies: justWrote is the trigger to reload
-	useEffect(() => {
-		const abort = new AbortController();
-		setLoadError(null);
-		// An answer that settles after this effect was replaced is stale: the 404 of a lookup
-		// made while v1 was still being written must not land after v1's own lookup.
-		fetchProject(project, abort.signal).then(
-			(d) => {
-				if (!abort.signal.aborted) setData(d);
-			},
-			(err: ApiError) => {
-				if (!abort.signal.aborted) setLoadError(err);
-			},
-		);
-		return () => abort.abort();
-	}, [project, justWrote]);
-
-	const loadVersion = useCallback(
-		(n: number) => {
-			const key = `${project}/${n}`;
-			let p = cache.current.get(key);
-			if (!p) {
-				p = fetchVersion(project, n);
-				p.catch(() => cache.current.delete(key));
-				cache.current.set(key, p);
-			}
-			return p;
-		},
-		[project],
+	const { data, loadError, code, loadVersion, versions, latest, current, currentSummary } = useProject(
+		project,
+		routeVersion,
+		justWrote,
 	);
-
-	const versions = data?.project.id === project ? data.versions : [];
-	const latest = versions.at(-1)?.number ?? null;
-	const current = routeVersion ?? latest;
-	const currentSummary = versions.find((v) => v.number === current) ?? null;
-
-	useEffect(() => {
-		if (current === null || !currentSummary) return;
-		let live = true;
-		loadVersion(current).then(
-			(v) => live && setCode({ n: v.number, code: v.code }),
-			(err: ApiError) => live && setLoadError(err),
-		);
-		return () => {
-			live = false;
-		};
-	}, [current, currentSummary, loadVersion]);
 
 	// While a version is being written, show its code.
 	useEffect(() => {
@@ -384,32 +340,4 @@ export function Workspace({
 
 function absolute(url: string): string {
 	return new URL(url, location.origin).href;
-}
-
-function ProjectError({ project, error, latest }: { project: string; error: ApiError; latest?: number | null }) {
-	const noVersion = error.code === "version_not_found";
-	return (
-		<>
-			<Header showNew />
-			<main className="empty-page" id="main">
-				<h1>{noVersion ? "No such version" : error.status === 404 ? "No such app" : "Could not load this app"}</h1>
-				<p>
-					{noVersion
-						? error.message
-						: error.status === 404
-							? `There is no project "${project}". It may have been mistyped.`
-							: error.message}
-				</p>
-				{noVersion && latest ? (
-					<Link to={projectPath(project)} className="btn btn-primary">
-						Open the latest version (v{latest})
-					</Link>
-				) : (
-					<Link to="/" className="btn btn-primary">
-						Make a new app
-					</Link>
-				)}
-			</main>
-		</>
-	);
 }
