@@ -3,9 +3,9 @@
  * `npm run dev`: one command for local development.
  *
  * 1. Settings: `.dev.vars` (see `.dev.vars.example`), with environment variables
- *    of the same names taking precedence, merged into one env file that every
- *    Worker reads (wrangler would otherwise look for a `.dev.vars` beside each
- *    wrangler.toml).
+ *    of the same names taking precedence, handed to every Worker as a settings
+ *    file. Only these settings reach the Workers: not the rest of the process
+ *    environment (no CLOUDFLARE_INCLUDE_PROCESS_ENV).
  * 2. Builds the SPA (src/spa) into dist/spa, the web Worker's assets, and keeps
  *    rebuilding it on change (KILN_SPA_WATCH=0: build once; KILN_SKIP_SPA_BUILD=1: don't).
  *    Reload the page to see a change.
@@ -19,6 +19,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { parseEnv } from "node:util";
 
 const root = path.resolve(import.meta.dirname, "..");
 const port = process.env.PORT ?? "8787";
@@ -26,21 +27,14 @@ const stateDir = path.resolve(root, process.env.KILN_STATE_DIR ?? ".wrangler/sta
 const configs = ["wrangler.toml", "workers/codegen/wrangler.toml", "workers/notion/wrangler.toml"];
 const wrangler = path.join(root, "node_modules/.bin/wrangler");
 
-/** KEY=value lines of a dotenv file (comments and blank lines skipped; quotes removed). */
-function parseDotenv(file) {
-	if (!existsSync(file)) return {};
-	const out = {};
-	for (const line of readFileSync(file, "utf8").split(/\r?\n/)) {
-		const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);
-		if (!m) continue;
-		out[m[1]] = m[2].replace(/^(['"])(.*)\1$/, "$2");
-	}
-	return out;
+/** The settings in a dotenv file, or none when there is no such file. */
+function readDotenv(file) {
+	return existsSync(file) ? parseEnv(readFileSync(file, "utf8")) : {};
 }
 
 function mergedSettings() {
-	const known = Object.keys(parseDotenv(path.join(root, ".dev.vars.example")));
-	const settings = parseDotenv(path.join(root, ".dev.vars"));
+	const known = Object.keys(readDotenv(path.join(root, ".dev.vars.example")));
+	const settings = readDotenv(path.join(root, ".dev.vars"));
 	for (const key of known) {
 		if (process.env[key] !== undefined) settings[key] = process.env[key];
 	}
@@ -54,14 +48,41 @@ function mergedSettings() {
 	return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== ""));
 }
 
-function writeEnvFile(settings) {
-	mkdirSync(stateDir, { recursive: true });
-	const file = path.join(stateDir, "..", "dev.vars.merged");
-	const body = Object.entries(settings)
+/**
+ * Writes the settings where each Worker reads them, in a folder of this dev
+ * server's own (beside its state, so two dev servers never share one).
+ * The web Worker, wrangler's first, gets them through `--env-file`. wrangler
+ * gives each other Worker only the `.dev.vars` beside its own config (or,
+ * with CLOUDFLARE_INCLUDE_PROCESS_ENV, its whole process environment: PATH,
+ * HOME, any CLOUDFLARE_API_TOKEN...). So codegen and notion run from a copy of
+ * their wrangler.toml, its paths made absolute, with the settings beside it.
+ * Returns the env file and the configs to pass to wrangler dev.
+ */
+async function writeSettings(settings) {
+	const dir = path.join(stateDir, "..", "dev-config");
+	const body = `${Object.entries(settings)
 		.map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-		.join("\n");
-	writeFileSync(file, `${body}\n`, { mode: 0o600 });
-	return file;
+		.join("\n")}\n`;
+	mkdirSync(dir, { recursive: true });
+	const envFile = path.join(dir, "web.dev.vars");
+	writeFileSync(envFile, body, { mode: 0o600 });
+	const { experimental_readRawConfig: readConfig } = await import("wrangler");
+	const copies = configs.slice(1).map((config) => {
+		const source = path.join(root, config);
+		const from = path.dirname(source);
+		const { rawConfig } = readConfig({ config: source });
+		const { $schema: _schema, ...copy } = rawConfig;
+		copy.main = path.resolve(from, copy.main);
+		for (const db of [copy, ...Object.values(copy.env ?? {})].flatMap((c) => c.d1_databases ?? [])) {
+			if (db.migrations_dir) db.migrations_dir = path.resolve(from, db.migrations_dir);
+		}
+		const out = path.join(dir, path.basename(from));
+		mkdirSync(out, { recursive: true });
+		writeFileSync(path.join(out, "wrangler.json"), `${JSON.stringify(copy, null, "\t")}\n`);
+		writeFileSync(path.join(out, ".dev.vars"), body, { mode: 0o600 });
+		return path.join(out, "wrangler.json");
+	});
+	return { envFile, configs: [configs[0], ...copies] };
 }
 
 /**
@@ -98,28 +119,13 @@ function pruneAssets() {
 	}
 }
 
-/**
- * The environment wrangler dev runs in. `--env-file` reaches only the first
- * (primary) Worker: wrangler gives the others (codegen, notion) the `.dev.vars`
- * beside their own wrangler.toml or, failing that, `.env` files plus — with
- * CLOUDFLARE_INCLUDE_PROCESS_ENV — its own environment. So the settings go in
- * that environment too, and only they and what wrangler itself needs, so that
- * the rest of the shell's environment does not become bindings.
- */
-function workerEnv(settings) {
-	const keep =
-		/^(PATH|Path|HOME|USER|LOGNAME|LANG|LC_[A-Z]+|TERM|TZ|TMPDIR|TMP|TEMP|SHELL|CI|XDG_[A-Z_]+|CLOUDFLARE_[A-Z_]+|WRANGLER_[A-Z_]+|MINIFLARE_[A-Z_]+|NODE_EXTRA_CA_CERTS|HTTPS?_PROXY|NO_PROXY|https?_proxy|no_proxy|SYSTEMROOT|SystemRoot|APPDATA|LOCALAPPDATA|USERPROFILE|COMSPEC|PATHEXT|WINDIR)$/;
-	const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => keep.test(k)));
-	return { ...env, ...settings, CLOUDFLARE_INCLUDE_PROCESS_ENV: "true" };
-}
-
 function run(args) {
 	const r = spawnSync(wrangler, args, { cwd: root, stdio: "inherit" });
 	if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
 const settings = mergedSettings();
-const envFile = writeEnvFile(settings);
+const written = await writeSettings(settings);
 // Names only: values may be secrets.
 console.log(`kiln: settings set: ${Object.keys(settings).sort().join(", ") || "(none)"}`);
 
@@ -190,17 +196,18 @@ const dev = spawn(
 	wrangler,
 	[
 		"dev",
-		...configs.flatMap((c) => ["-c", c]),
+		...written.configs.flatMap((c) => ["-c", c]),
 		"--persist-to",
 		stateDir,
 		"--port",
 		port,
 		"--env-file",
-		envFile,
+		written.envFile,
 		"--show-interactive-dev-session=false",
 	],
-	// Its own process group, so stopping it takes workerd down with it.
-	{ cwd: root, stdio: "inherit", detached: true, env: workerEnv(settings) },
+	// Its own process group, so stopping it takes workerd down with it. No Worker sees this
+	// process's environment, even if the shell asks wrangler for that.
+	{ cwd: root, stdio: "inherit", detached: true, env: { ...process.env, CLOUDFLARE_INCLUDE_PROCESS_ENV: "false" } },
 );
 
 let stopping = false;
