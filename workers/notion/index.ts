@@ -1,7 +1,7 @@
 /**
  * The notion Worker: Notion automation webhooks and integration events in,
  * Notion API writes out. `fetch` verifies, records and queues; `queue` does
- * the Notion work; `scheduled` sweeps per-block state. See the README (Notion webhooks).
+ * the Notion work; `scheduled` sweeps per-block state. See README.md beside this file.
  */
 import { createDb } from "../../src/db/client";
 import { checkDatabase } from "../../src/db/health";

@@ -1,0 +1,13 @@
+import { defineProject } from "vitest/config";
+import { repoRoot } from "../migrations.ts";
+
+// The docs against the code, in Node: the README's settings table and every
+// README's relative links.
+export default defineProject({
+	test: {
+		name: "docs",
+		root: repoRoot,
+		include: ["test/docs/**/*.test.ts"],
+		environment: "node",
+	},
+});
