@@ -4,9 +4,12 @@
  * icons: `<link rel=icon>`, `shortcut icon` with a relative href,
  * `apple-touch-icon` next to a small icon, a web manifest only, `<base href>`,
  * only `/favicon.ico`, nothing at all, a redirect, and a site that never
- * answers. Each counts its requests.
+ * answers. Each counts its requests. "internal" stands for a service on the
+ * Worker's own machine (the tests never allow its origin; its `/__hits` says
+ * how many other requests reached it), and "toInternal" redirects there.
  */
 import { createServer, type Server, type ServerResponse } from "node:http";
+import { closeServers, listenOnLoopback } from "./loopback.ts";
 
 export type SiteName =
 	| "icon"
@@ -19,7 +22,9 @@ export type SiteName =
 	| "redirect"
 	| "stall"
 	| "plain"
-	| "proto";
+	| "proto"
+	| "internal"
+	| "toInternal";
 
 export interface FakeSites {
 	/** Origin of each site, e.g. http://127.0.0.1:41234 */
@@ -62,6 +67,8 @@ export async function startFakeSites(): Promise<FakeSites> {
 		"stall",
 		"plain",
 		"proto",
+		"internal",
+		"toInternal",
 	];
 	const servers: Server[] = [];
 	const origins = {} as Record<SiteName, string>;
@@ -144,6 +151,18 @@ export async function startFakeSites(): Promise<FakeSites> {
 						),
 					)
 				: notFound(res),
+		internal: (path, res) => {
+			if (path === "/__hits") {
+				res.writeHead(200, { "content-type": "application/json" });
+				return res.end(JSON.stringify({ hits: hits.internal }));
+			}
+			if (path === "/favicon.ico") return image(res);
+			page(res, html('<link rel="icon" href="/admin/icon.png">', "Internal Admin"));
+		},
+		toInternal: (_path, res) => {
+			res.writeHead(302, { location: `${origins.internal}/admin` });
+			res.end();
+		},
 		// Serves a favicon but its page is not HTML.
 		plain: (path, res) => {
 			if (path === "/favicon.ico") return image(res, "image/vnd.microsoft.icon");
@@ -154,27 +173,16 @@ export async function startFakeSites(): Promise<FakeSites> {
 
 	for (const name of names) {
 		const server = createServer((req, res) => {
-			hits[name]++;
-			handlers[name](new URL(req.url ?? "/", "http://x").pathname, res);
+			const path = new URL(req.url ?? "/", "http://x").pathname;
+			if (path !== "/__hits") hits[name]++;
+			handlers[name](path, res);
 		});
-		await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-		origins[name] = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+		origins[name] = await listenOnLoopback(server);
 		servers.push(server);
 	}
 	return {
 		origins,
 		hits,
-		close: async () => {
-			for (const res of hanging) res.destroy();
-			await Promise.all(
-				servers.map(
-					(s) =>
-						new Promise<void>((resolve) => {
-							s.closeAllConnections();
-							s.close(() => resolve());
-						}),
-				),
-			);
-		},
+		close: () => closeServers(servers, hanging),
 	};
 }

@@ -1,12 +1,15 @@
-// The favicon finder against fake sites (HTMLRewriter in workerd), and its
-// per-origin cache in D1.
+// The favicon finder against fake sites (HTMLRewriter in workerd), its
+// per-origin cache in D1, and the outbound guard at every hop (issue 17).
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getFavicon, putFavicon } from "../../src/db/notion";
+import { parseAllowOrigins } from "../../src/outbound";
 import { decodeEntities, findSiteInfo, httpUrl, lookupSite } from "../../workers/notion/favicon";
-import { db, sites } from "./helpers";
+import { automationBody, currentPage, db, describeCalls, fake, post, prop, settled, sites, uuid } from "./helpers";
 
-const find = (origin: string, path = "/") => findSiteInfo(new URL(path, origin), 1000);
+/** The fake sites the Worker's setting allows (all but "internal"). */
+const allowOrigins = parseAllowOrigins(env.OUTBOUND_ALLOW_ORIGINS);
+const find = (origin: string, path = "/") => findSiteInfo(new URL(path, origin), { timeoutMs: 1000, allowOrigins });
 
 describe("findSiteInfo", () => {
 	it("reads <link rel=icon> and the title", async () => {
@@ -51,7 +54,10 @@ describe("findSiteInfo", () => {
 	});
 	it("gives up on a site that never answers (each fetch has a timeout)", async () => {
 		const s = sites();
-		expect(await findSiteInfo(new URL(s.stall), 300)).toEqual({ iconUrl: null, title: null });
+		expect(await findSiteInfo(new URL(s.stall), { timeoutMs: 300, allowOrigins })).toEqual({
+			iconUrl: null,
+			title: null,
+		});
 	});
 });
 
@@ -93,7 +99,7 @@ describe("lookupSite", () => {
 			title: "Cached",
 			fetchedAt: Date.now(),
 		});
-		expect(await lookupSite(db(), `${s.none}/any/page`, { timeoutMs: 500 })).toEqual({
+		expect(await lookupSite(db(), `${s.none}/any/page`, { timeoutMs: 500, allowOrigins })).toEqual({
 			iconUrl: "https://cdn.example/cached.png",
 			title: "Cached",
 		});
@@ -103,7 +109,7 @@ describe("lookupSite", () => {
 		const s = sites();
 		await putFavicon(db(), { origin: s.icon, iconUrl: "https://old.example/x.png", title: null, fetchedAt: 0 });
 		const now = Date.now();
-		expect(await lookupSite(db(), `${s.icon}/`, { timeoutMs: 1000, now })).toEqual({
+		expect(await lookupSite(db(), `${s.icon}/`, { timeoutMs: 1000, allowOrigins, now })).toEqual({
 			iconUrl: `${s.icon}/static/icon.png`,
 			title: "Icon Site",
 		});
@@ -123,9 +129,9 @@ describe("lookupSite", () => {
 			title: "Icon Site",
 			fetchedAt: Date.now(),
 		});
-		expect((await lookupSite(db(), `${s.icon}/docs/page`, { timeoutMs: 1000, needTitle: true }))?.title).toBe(
-			"A Deep Page",
-		);
+		expect(
+			(await lookupSite(db(), `${s.icon}/docs/page`, { timeoutMs: 1000, allowOrigins, needTitle: true }))?.title,
+		).toBe("A Deep Page");
 		// The cache keeps the root's title, not the deep page's.
 		expect((await getFavicon(db(), s.icon))?.title).toBe("Icon Site");
 	});
@@ -133,7 +139,52 @@ describe("lookupSite", () => {
 	it("remembers a miss", async () => {
 		const s = sites();
 		await env.DB.prepare("DELETE FROM favicon_cache WHERE origin = ?").bind(s.none).run();
-		await lookupSite(db(), `${s.none}/`, { timeoutMs: 1000 });
+		await lookupSite(db(), `${s.none}/`, { timeoutMs: 1000, allowOrigins });
 		expect((await getFavicon(db(), s.none))?.iconUrl).toBeNull();
+	});
+});
+
+// A row URL naming a service on the Worker's own machine had that page's
+// <title> written into Notion. "internal" is a loopback site the setting does
+// not allow; "toInternal" is an allowed one that redirects there.
+describe("the outbound guard", () => {
+	const internalHits = async () =>
+		((await (await fetch(`${sites().internal}/__hits`)).json()) as { hits: number }).hits;
+
+	it("refuses a site that is not allowed, reached directly: nothing fetched, nothing cached", async () => {
+		const s = sites();
+		const before = await internalHits();
+		expect(await find(s.internal, "/admin")).toEqual({ iconUrl: null, title: null });
+		expect(await lookupSite(db(), `${s.internal}/admin`, { timeoutMs: 1000, allowOrigins, needTitle: true })).toBe(
+			null,
+		);
+		expect(await getFavicon(db(), s.internal)).toBeNull();
+		expect(await internalHits()).toBe(before);
+	});
+
+	it("refuses it behind a redirect from an allowed site, for the page and /favicon.ico", async () => {
+		const s = sites();
+		const before = await internalHits();
+		expect(await find(s.toInternal)).toEqual({ iconUrl: null, title: null });
+		expect(await internalHits()).toBe(before);
+	});
+
+	it.each([
+		["directly", "internal", "ignored"],
+		["through a redirect", "toInternal", "done"],
+	] as const)("writes nothing of it into Notion when reached %s", async (_how, site, status) => {
+		const row = uuid();
+		const url = `${sites()[site]}/admin`;
+		const properties = { Name: prop.title(""), Link: prop.url(url) };
+		await fake.seed({ pages: [{ id: row, properties }] });
+		const before = await internalHits();
+		const res = await post("/example/database/page", automationBody({ id: row, properties }));
+		const { event } = await res.json<{ event: string }>();
+		expect((await settled(event)).status).toBe(status);
+		expect(describeCalls(await fake.calls(row))).toEqual([`GET /v1/pages/${row}`]);
+		const page = await currentPage(row);
+		expect(page.icon).toBeNull();
+		expect(page.properties.Name.title).toEqual([]);
+		expect(await internalHits()).toBe(before);
 	});
 });

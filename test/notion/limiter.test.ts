@@ -4,13 +4,7 @@
 // tested on a simulated clock; the Durable Object over RPC.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import {
-	Budget,
-	LEASE_MS,
-	MARGIN_MS,
-	PER_WINDOW,
-	WINDOW_MS,
-} from "../../workers/notion/api/limiter";
+import { Budget, LEASE_MS, MARGIN_MS, PER_WINDOW, WINDOW_MS } from "../../workers/notion/api/limiter";
 
 /** The most arrivals inside any half-open window [t, t + 1000). */
 function maxPerSecond(times: number[]): number {

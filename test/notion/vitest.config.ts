@@ -7,6 +7,15 @@ import { repoRoot, testMigrations } from "../migrations.ts";
 export const WEBHOOK_SECRET = "test-webhook-secret";
 export const VERIFICATION_TOKEN = "secret_test_verification_token";
 
+// The fake sites live on loopback, which the outbound guard refuses: their
+// origins are allowed as a user would allow them (OUTBOUND_ALLOW_ORIGINS), all
+// but "internal", which stands for what the guard must keep out.
+const allowedSites = (sites: string) =>
+	Object.entries(JSON.parse(sites) as Record<string, string>)
+		.filter(([name]) => name !== "internal")
+		.map(([, origin]) => origin)
+		.join(",");
+
 // The notion Worker's tests, inside workerd, with the Worker's own wrangler.toml
 // (D1, queue, rate limiter Durable Object, cron) and a local D1 that has every
 // migration applied. Notion and the websites are fakes started by
@@ -21,6 +30,7 @@ export default defineProject(async () => {
 					bindings: {
 						TEST_MIGRATIONS: migrations,
 						TEST_SITES: inject<string>("sites"),
+						OUTBOUND_ALLOW_ORIGINS: allowedSites(inject<string>("sites")),
 						NOTION_TOKEN: FAKE_TOKEN,
 						NOTION_API_BASE_URL: inject<string>("notionFakeUrl"),
 						NOTION_WEBHOOK_SECRET: WEBHOOK_SECRET,

@@ -14,4 +14,6 @@ interface NotionBindings {
 	NOTION_TIMEOUT_MS?: string;
 	/** Milliseconds a site may take to answer a favicon lookup (default 3000). */
 	FAVICON_TIMEOUT_MS?: string;
+	/** Comma-separated exact origins the outbound guard lets through although not public (tests' fakes). */
+	OUTBOUND_ALLOW_ORIGINS?: string;
 }

@@ -2,14 +2,16 @@
  * Finds a site's icon and title: the page's HTML is streamed through
  * `HTMLRewriter` (`<link rel=icon|shortcut icon|apple-touch-icon>`, `<link
  * rel=manifest>`, `<base>`, `<title>`), then the web manifest's icons, then
- * `/favicon.ico`. Only http(s) URLs are fetched or returned; every fetch has a
- * short timeout and reads at most a bounded amount. Results are cached in D1
+ * `/favicon.ico`. Only http(s) URLs are returned; every fetch, and every
+ * redirect it meets, goes through the outbound guard (public addresses only,
+ * short timeout), and reads at most a bounded amount. Results are cached in D1
  * per origin.
  *
  * @example const site = await lookupSite(db, "https://example.com/a", { timeoutMs: 3000 })
  */
 import type { Db } from "../../src/db/client";
 import { getFavicon, putFavicon } from "../../src/db/notion";
+import { checkOutboundUrl, type OutboundPolicy, outboundFetch } from "../../src/outbound";
 
 export interface SiteInfo {
 	/** Absolute http(s) URL of the best icon, or null when the site has none. */
@@ -37,6 +39,11 @@ export function httpUrl(raw: string, base?: string | URL): URL | null {
 	}
 }
 
+/** How a lookup may reach sites: the outbound guard's policy and the time each fetch may take. */
+export interface SiteFetchOptions extends OutboundPolicy {
+	timeoutMs: number;
+}
+
 interface IconLink {
 	rel: string[];
 	href: string;
@@ -45,13 +52,12 @@ interface IconLink {
 }
 
 /** Fetches `url` and finds its icon and title (no cache). */
-export async function findSiteInfo(url: URL, timeoutMs: number): Promise<SiteInfo> {
-	const deadline = AbortSignal.timeout(timeoutMs);
+export async function findSiteInfo(url: URL, opts: SiteFetchOptions): Promise<SiteInfo> {
 	let page: Awaited<ReturnType<typeof readHead>> | null = null;
 	try {
-		page = await readHead(url, deadline);
+		page = await readHead(url, opts);
 	} catch {
-		// Unreachable, slow or not HTML: fall through to /favicon.ico.
+		// Refused, unreachable, slow or not HTML: fall through to /favicon.ico.
 	}
 	const baseUrl = page?.finalUrl ?? url;
 	const base = (page?.base && httpUrl(page.base, baseUrl)) || baseUrl;
@@ -65,20 +71,20 @@ export async function findSiteInfo(url: URL, timeoutMs: number): Promise<SiteInf
 
 	if (page?.manifest) {
 		const manifestUrl = httpUrl(page.manifest, base);
-		const fromManifest = manifestUrl ? await iconFromManifest(manifestUrl, timeoutMs) : null;
+		const fromManifest = manifestUrl ? await iconFromManifest(manifestUrl, opts) : null;
 		if (fromManifest) return { iconUrl: fromManifest, title };
 	}
 
 	const ico = new URL("/favicon.ico", baseUrl.origin);
-	return { iconUrl: (await isImage(ico, timeoutMs)) ? ico.href : null, title };
+	return { iconUrl: (await isImage(ico, opts)) ? ico.href : null, title };
 }
 
-async function readHead(url: URL, signal: AbortSignal) {
-	const res = await fetch(url.href, {
-		signal,
-		redirect: "follow",
-		headers: { accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5", "user-agent": "kiln-notion/1 (favicon)" },
-	});
+async function readHead(url: URL, opts: SiteFetchOptions) {
+	const res = await outboundFetch(
+		url,
+		{ headers: { accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5", "user-agent": "kiln-notion/1 (favicon)" } },
+		opts,
+	);
 	const type = res.headers.get("content-type") ?? "";
 	if (!res.ok || !res.body || !/html/i.test(type)) {
 		await res.body?.cancel();
@@ -185,9 +191,9 @@ function pickIcon(links: IconLink[], base: URL): string | null {
 	return best?.url ?? null;
 }
 
-async function iconFromManifest(url: URL, timeoutMs: number): Promise<string | null> {
+async function iconFromManifest(url: URL, opts: SiteFetchOptions): Promise<string | null> {
 	try {
-		const res = await fetch(url.href, { signal: AbortSignal.timeout(timeoutMs), redirect: "follow" });
+		const res = await outboundFetch(url, {}, opts);
 		if (!res.ok || !res.body) {
 			await res.body?.cancel();
 			return null;
@@ -210,9 +216,9 @@ async function iconFromManifest(url: URL, timeoutMs: number): Promise<string | n
 	}
 }
 
-async function isImage(url: URL, timeoutMs: number): Promise<boolean> {
+async function isImage(url: URL, opts: SiteFetchOptions): Promise<boolean> {
 	try {
-		const res = await fetch(url.href, { signal: AbortSignal.timeout(timeoutMs), redirect: "follow" });
+		const res = await outboundFetch(url, {}, opts);
 		await res.body?.cancel();
 		return res.ok && (res.headers.get("content-type") ?? "").toLowerCase().startsWith("image/");
 	} catch {
@@ -220,8 +226,7 @@ async function isImage(url: URL, timeoutMs: number): Promise<boolean> {
 	}
 }
 
-export interface LookupOptions {
-	timeoutMs: number;
+export interface LookupOptions extends SiteFetchOptions {
 	/** The page's own title is needed (not just the site's icon). */
 	needTitle?: boolean;
 	now?: number;
@@ -230,11 +235,17 @@ export interface LookupOptions {
 /**
  * The icon (and, when asked, the title) for a URL, using the per-origin
  * cache. Titles are per page, so asking for one fetches the page unless it
- * is the site's root, whose title the cache keeps.
+ * is the site's root, whose title the cache keeps. Null, with nothing fetched
+ * or cached, for a URL the outbound guard refuses (not http(s), not public).
  */
 export async function lookupSite(db: Db, rawUrl: string, opts: LookupOptions): Promise<SiteInfo | null> {
 	const url = httpUrl(rawUrl);
 	if (!url) return null;
+	try {
+		checkOutboundUrl(url, opts);
+	} catch {
+		return null;
+	}
 	const now = opts.now ?? Date.now();
 	const isRoot = url.pathname === "/" && !url.search;
 	const cached = await getFavicon(db, url.origin);
@@ -242,7 +253,7 @@ export async function lookupSite(db: Db, rawUrl: string, opts: LookupOptions): P
 	if (cached && fresh && (!opts.needTitle || (isRoot && cached.title !== null))) {
 		return { iconUrl: cached.iconUrl, title: cached.title };
 	}
-	const info = await findSiteInfo(url, opts.timeoutMs);
+	const info = await findSiteInfo(url, opts);
 	await putFavicon(db, {
 		origin: url.origin,
 		iconUrl: info.iconUrl,

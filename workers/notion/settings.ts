@@ -1,5 +1,6 @@
 /** The notion Worker's settings, read from its bindings (see .dev.vars.example). */
 import { createDb } from "../../src/db/client";
+import { type OutboundPolicy, parseAllowOrigins } from "../../src/outbound";
 import { NotionApi } from "./api/client";
 import { durableLimiter, isolateLimiter } from "./api/limiter";
 import type { RunContext } from "./automations/contract";
@@ -23,6 +24,15 @@ export function settings(env: NotionBindings) {
 	};
 }
 
+/** The outbound guard's settings; a malformed allow list fails the run, saying why. */
+function outboundPolicy(env: NotionBindings): OutboundPolicy {
+	try {
+		return { allowOrigins: parseAllowOrigins(env.OUTBOUND_ALLOW_ORIGINS) };
+	} catch (err) {
+		throw new PermanentError((err as Error).message);
+	}
+}
+
 /** Everything a run needs: D1, and a Notion client that shares the integration's rate limit. */
 export async function runContext(env: NotionBindings, afterFailure = false): Promise<RunContext> {
 	const s = settings(env);
@@ -32,6 +42,7 @@ export async function runContext(env: NotionBindings, afterFailure = false): Pro
 		db: createDb(env.DB),
 		notion: new NotionApi({ token: s.token, baseUrl: s.baseUrl, timeoutMs: s.timeoutMs, limiter }),
 		faviconTimeoutMs: s.faviconTimeoutMs,
+		outbound: outboundPolicy(env),
 		afterFailure,
 	};
 }

@@ -4,6 +4,7 @@
  * given is described in ../payloads.ts.
  */
 import type { Db } from "../../../src/db/client";
+import type { OutboundPolicy } from "../../../src/outbound";
 import type { NotionApi } from "../api/client";
 import type { AutomationPayload } from "../payloads";
 
@@ -12,6 +13,8 @@ export interface RunContext {
 	db: Db;
 	notion: NotionApi;
 	faviconTimeoutMs: number;
+	/** What the outbound guard lets through when a run fetches a user's URL (favicons). */
+	outbound: OutboundPolicy;
 	/** An earlier run of this event failed, so it may have written part of its work. */
 	afterFailure: boolean;
 }

@@ -29,8 +29,8 @@ export async function iconAndTitle(ctx: RunContext, pageId: string, property?: s
 		return ignored(property ? `The page has no URL in "${property}".` : "The page has no URL property with a value.");
 	const title = titleOf(page.properties as never);
 	const needTitle = !!title && title.text.trim() === "";
-	const site = await lookupSite(ctx.db, url, { timeoutMs: ctx.faviconTimeoutMs, needTitle });
-	if (!site) return ignored(`Not an http(s) URL: ${url.slice(0, 200)}`);
+	const site = await lookupSite(ctx.db, url, { ...ctx.outbound, timeoutMs: ctx.faviconTimeoutMs, needTitle });
+	if (!site) return ignored(`Not a public http(s) URL: ${url.slice(0, 200)}`);
 
 	const update: UpdatePageParameters = { page_id: page.id };
 	if (site.iconUrl && externalIcon(page) !== site.iconUrl) {

@@ -68,7 +68,7 @@ function siteMemo(ctx: RunContext) {
 		}
 		let p = seen.get(key);
 		if (!p) {
-			p = lookupSite(ctx.db, url, { timeoutMs: ctx.faviconTimeoutMs });
+			p = lookupSite(ctx.db, url, { ...ctx.outbound, timeoutMs: ctx.faviconTimeoutMs });
 			seen.set(key, p);
 		}
 		return p;
