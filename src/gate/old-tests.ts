@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { build, type Plugin } from "esbuild";
 import { finding } from "./findings";
-import { git } from "./git";
+import { gitPaths } from "./git";
 import { identifierPattern } from "./introspect";
 import { locate } from "./locate";
 import { applyMigrations, type Sandbox, type SandboxWorker } from "./sandbox";
@@ -41,13 +41,13 @@ export interface Runner {
  */
 export function chooseRunner(root: string, commit: string, wanted: Layer3Mode): Runner | null {
 	if (wanted === "off") return null;
-	const files = git(root, ["ls-tree", "-r", "--name-only", commit, "--", "test/db"]).split("\n").filter(Boolean);
+	const files = gitPaths(root, ["ls-tree", "-r", "--name-only", commit, "--", "test/db"]);
 	if (!files.some((f) => /^test\/db\/[^/]+\.test\.ts$/.test(f))) return null;
 	if (wanted === "workerd") return { kind: "workerd" };
 	let hook = false;
 	if (files.includes("test/db/vitest.config.ts")) {
 		try {
-			hook = git(root, ["grep", "-l", "KILN_MIGRATIONS_DIR", commit, "--", "test"]).trim() !== "";
+			hook = gitPaths(root, ["grep", "-l", "KILN_MIGRATIONS_DIR", commit, "--", "test"]).length > 0;
 		} catch {
 			hook = false; // git grep exits 1 when nothing matches
 		}

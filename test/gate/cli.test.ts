@@ -82,6 +82,24 @@ describe.concurrent("npm run gate", () => {
 		expect(found).toContainEqual(["migration-number-gap", "0003_index.sql"]);
 	});
 
+	it("reads a migration named outside ASCII as the ref's own (git -z), so an edit to it is caught", async () => {
+		// Without -z, git quotes such a name ("0002_caf\303\251.sql"): the ref seemed to lack the
+		// file, so it was new on every run and edits to it escaped deployed-migration-edited.
+		const name = "0002_ajouté_café.sql";
+		const dir = repo("non-ascii", { [`migrations/${name}`]: "ALTER TABLE `feeds` ADD `etag` text;\n" }, true);
+		git(dir, "tag", "-f", "deployed", "HEAD");
+		const same = await gate(dir, "--against", "deployed", "--json", "--layers", "1");
+		expect(same.code, same.stderr).toBe(0);
+		expect((JSON.parse(same.stdout) as GateReport).newMigrations).toEqual([]);
+
+		writeFileSync(path.join(dir, "migrations", name), "ALTER TABLE `feeds` ADD `etag_v2` text;\n");
+		const edited = await gate(dir, "--against", "deployed", "--json", "--layers", "1");
+		expect(edited.code, edited.stderr).toBe(1);
+		const report = JSON.parse(edited.stdout) as GateReport;
+		expect(report.newMigrations).toEqual([]);
+		expect(report.findings.map((f) => [f.rule, f.migration])).toEqual([["deployed-migration-edited", name]]);
+	});
+
 	it("exits 2 with a clear message for an unknown ref", async () => {
 		const dir = repo("unknown-ref", {});
 		const r = await gate(dir, "--against", "no-such-release");
