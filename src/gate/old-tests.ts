@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { build, type Plugin } from "esbuild";
 import { finding } from "./findings";
+import type { GateInput } from "./gate-input";
 import { gitPaths } from "./git";
 import { identifierPattern } from "./introspect";
 import { locate } from "./locate";
@@ -18,12 +19,6 @@ export interface TestResult {
 }
 
 export type Layer3Mode = "auto" | "vitest" | "workerd" | "off";
-
-export interface Layer3Outcome {
-	status: "passed" | "blocked" | "not-applicable";
-	notes: string[];
-	findings: Finding[];
-}
 
 export interface Runner {
 	kind: "vitest" | "workerd";
@@ -256,4 +251,44 @@ function blame(error: string, added: MigrationFile[]) {
 		if (hit) return hit;
 	}
 	return null;
+}
+
+/**
+ * Layer 3's run: the ref's db tests on its own migrations and on the ref's
+ * plus the new ones, with whichever runner the ref allows. `error` when the
+ * tests could not be run at all (the notes say why).
+ */
+export async function runOldTests(
+	runner: Runner,
+	worktree: string,
+	input: GateInput,
+	sandbox: Sandbox,
+): Promise<{ findings: Finding[]; notes: string[]; error?: boolean }> {
+	const { root, dir, oldFiles, next } = input;
+	const notes: string[] = [];
+	let own: TestResult[];
+	let after: TestResult[];
+	if (runner.kind === "vitest") {
+		notes.push("ran the ref's test/db vitest project twice (own migrations, then the work tree's)");
+		// The work tree's folder holds the new files but also any edits to old ones; production
+		// keeps the ref's copies, and layer 1 blocks edits anyway, so the folder is a fair stand-in.
+		const [a, b] = await Promise.all([runVitest(worktree, null), runVitest(worktree, `${root}/${dir}`)]);
+		if ("error" in a)
+			return { findings: [], notes: [...notes, `the ref's db tests do not run: ${a.error}`], error: true };
+		own = a;
+		after = "error" in b ? a.map((r) => ({ id: r.id, status: "failed" as const, error: b.error })) : b;
+	} else {
+		notes.push(
+			`ran the ref's test/db/*.test.ts in workerd with the gate's vitest stand-in${runner.why ? ` (${runner.why})` : ""}`,
+		);
+		const res = await runInWorkerd(sandbox, oldFiles, next);
+		if ("error" in res) return { findings: [], notes: [...notes, res.error], error: true };
+		own = res.own;
+		after = res.next;
+	}
+	const passed = own.filter((r) => r.status === "passed").length;
+	const failedOwn = own.filter((r) => r.status === "failed");
+	notes.push(`${passed} of ${own.length} tests pass on the ref's own migrations`);
+	if (failedOwn.length) notes.push(`${failedOwn.length} already fail there and are not judged`);
+	return { findings: differential(own, after, next.slice(oldFiles.length), runner.kind), notes };
 }
