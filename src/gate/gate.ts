@@ -66,7 +66,7 @@ async function runGateOnce(opts: GateOptions): Promise<GateReport> {
 
 	await verdict.layer(1, async () => ({ findings: staticChecks(oldFiles, files, added), notes: [] }));
 	if (added.length === 0) {
-		verdict.nothingNew([2, 3, 4]);
+		verdict.noNewMigrations([2, 3, 4]);
 		return verdict.report();
 	}
 

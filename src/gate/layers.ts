@@ -2,21 +2,40 @@
  * Layers 2–4 as the gate runs them: each takes the workbench (the ref's
  * checkout and the local D1 databases built from both sides) and says how it
  * ended. The judging itself lives in schema-diff.ts, old-tests.ts and
- * rehearsal.ts; this is where each layer decides whether it can judge at all.
+ * rehearsal.ts; this is where each layer decides whether it can judge at all,
+ * and a layer that should judge and cannot says exactly what stopped it.
  */
 import { loadDeclaredSchema } from "./declared-schema";
 import { finding } from "./findings";
 import { runOldTests } from "./old-tests";
 import { rehearse, seed } from "./rehearsal";
-import { applyMigrations } from "./sandbox";
+import { type ApplyFailure, applyMigrations } from "./sandbox";
 import { schemaDiff } from "./schema-diff";
-import type { LayerOutcome } from "./verdict";
+import type { CouldNotRun, LayerOutcome } from "./verdict";
 import { cached, firstLine, type Workbench } from "./workbench";
+
+/** A migration that would not apply, as the cause of a layer that could not run. */
+function replayFailed(why: string, f: ApplyFailure): CouldNotRun {
+	return { why, migration: f.file.name, statement: f.statement, error: f.error };
+}
+
+/**
+ * Why the new schema could not be built, when it could not. The ref's own
+ * migrations failing here (they applied in production, but local D1 refuses
+ * them, e.g. CREATE TEMPORARY TABLE) leaves every database layer without
+ * a schema to judge on.
+ */
+function schemaProblem(wb: Workbench): CouldNotRun | null {
+	if (wb.ownFailure) return replayFailed("the ref's own migrations do not replay on local D1", wb.ownFailure);
+	if (wb.newFailure) return replayFailed("a new migration does not apply to the ref's schema", wb.newFailure);
+	return null;
+}
 
 /** Layer 2: the schema diff, judged against what the ref's code declares. */
 export async function judgeSchemaDiff(wb: Workbench): Promise<LayerOutcome> {
 	const { input, newFailure, newSchema, worktree } = wb;
 	if (newFailure) {
+		// A verdict of its own: the file would fail in production too.
 		const findings = [
 			finding(
 				"migration-fails",
@@ -28,8 +47,9 @@ export async function judgeSchemaDiff(wb: Workbench): Promise<LayerOutcome> {
 		];
 		return { findings, notes: [] };
 	}
-	if (wb.ownFailure || !newSchema || !worktree)
-		return { notes: [wb.schemaProblem ?? "no worktree"], notApplicable: true };
+	const problem = schemaProblem(wb);
+	if (problem) return { notes: [], couldNotRun: problem };
+	if (!newSchema || !worktree) throw new Error("layer 2 ran without the new schema or the ref's checkout");
 	const declared = await cached(wb.cache, `schema:${input.tree}:${input.dir}`, () =>
 		loadDeclaredSchema(worktree.dir, wb.oldSchema, input.dir),
 	);
@@ -41,35 +61,32 @@ export async function judgeSchemaDiff(wb: Workbench): Promise<LayerOutcome> {
  * Layer 3, started before the others because it runs in child processes or
  * its own workers: the ref's db tests on its own schema, then on the new one.
  */
-export function startOldTests(wb: Workbench): Promise<LayerOutcome> {
+export async function startOldTests(wb: Workbench): Promise<LayerOutcome> {
 	const { runner, worktree, input } = wb;
-	if (!runner || !worktree || wb.schemaProblem || wb.testsProblem) {
-		const why =
-			wb.schemaProblem ??
-			wb.testsProblem ??
-			(runner === null
-				? "the ref has no test/db/*.test.ts (or, with --layer3 vitest, no KILN_MIGRATIONS_DIR hook)"
-				: "no worktree");
-		return Promise.resolve({ notes: [why], notApplicable: true });
+	if (runner === null || runner.kind === "none") return { notes: [], nothingToJudge: runner?.why ?? "not requested" };
+	const cannot = (why: string, error: string): LayerOutcome => ({
+		notes: [],
+		couldNotRun: { why, migration: null, statement: null, error },
+	});
+	if (runner.kind === "unavailable") return cannot("the ref's db tests cannot be run", runner.why);
+	const problem = schemaProblem(wb) ?? wb.testsProblem;
+	if (problem) return { notes: [], couldNotRun: problem };
+	if (!worktree) throw new Error("layer 3 ran without the ref's checkout");
+	try {
+		const outcome = await runOldTests(runner, worktree.dir, input, wb.sandbox);
+		if (outcome.error === undefined) return { findings: outcome.findings, notes: outcome.notes };
+		return { ...cannot("the ref's db tests do not run", outcome.error), notes: outcome.notes };
+	} catch (e) {
+		return cannot("the ref's db tests could not be run", firstLine(e));
 	}
-	return runOldTests(runner, worktree.dir, input, wb.sandbox).then(
-		(outcome): LayerOutcome =>
-			outcome.error
-				? { notes: outcome.notes, notApplicable: true }
-				: { findings: outcome.findings, notes: outcome.notes },
-		(e: unknown): LayerOutcome => ({
-			notes: [`the ref's db tests could not be run: ${firstLine(e)}`],
-			notApplicable: true,
-		}),
-	);
 }
 
 /** Layer 4: the ref's schema filled with generated rows, then the new migrations applied to it. */
 export async function judgeRehearsal(wb: Workbench): Promise<LayerOutcome> {
 	const { input, oldSchema, newSchema, sandbox } = wb;
-	if (wb.schemaProblem || !newSchema) {
-		return { notes: [wb.schemaProblem ?? "new schema unavailable"], notApplicable: true };
-	}
+	const problem = schemaProblem(wb);
+	if (problem) return { notes: [], couldNotRun: problem };
+	if (!newSchema) throw new Error("layer 4 ran without the new schema");
 	const notes: string[] = [];
 	// The ref's migrations applied fine to OLD a moment ago; should this copy fail anyway
 	// (seen once under heavy load), a second fresh database gets one more try.
@@ -81,8 +98,7 @@ export async function judgeRehearsal(wb: Workbench): Promise<LayerOutcome> {
 		seedFailure = await applyMigrations(db, input.oldFiles);
 	}
 	if (seedFailure) {
-		notes.push(`could not build the ref's schema for the rehearsal: ${seedFailure.file.name}: ${seedFailure.error}`);
-		return { notes, notApplicable: true };
+		return { notes, couldNotRun: replayFailed("could not build the ref's schema for the rehearsal", seedFailure) };
 	}
 	await seed(db, oldSchema);
 	const { findings, applyError, before } = await rehearse(db, oldSchema, newSchema, input.added, "generated rows");

@@ -27,17 +27,25 @@ export interface Runner {
 }
 
 /**
+ * No runner: "none" when there is nothing to run by design (no db tests, or
+ * --layer3 off); "unavailable" when the ref has db tests that the requested
+ * runner cannot run, which layer 3 reports as a check that did not happen.
+ */
+export type NoRunner = { kind: "none"; why: string } | { kind: "unavailable"; why: string };
+
+/**
  * Which way the ref's database tests can be run:
  * - "vitest": the ref's own `test/db` vitest project, whose config reads the
  *   migrations from KILN_MIGRATIONS_DIR (the hook the gate needs);
  * - "workerd": refs from before that hook: the gate bundles `test/db/*.test.ts`
  *   with a small vitest stand-in and runs them in workerd itself;
- * - null: the ref has no database tests.
+ * - otherwise a NoRunner saying why not.
  */
-export function chooseRunner(root: string, commit: string, wanted: Layer3Mode): Runner | null {
-	if (wanted === "off") return null;
+export function chooseRunner(root: string, commit: string, wanted: Layer3Mode): Runner | NoRunner {
+	if (wanted === "off") return { kind: "none", why: "turned off with --layer3 off" };
 	const files = gitPaths(root, ["ls-tree", "-r", "--name-only", commit, "--", "test/db"]);
-	if (!files.some((f) => /^test\/db\/[^/]+\.test\.ts$/.test(f))) return null;
+	if (!files.some((f) => /^test\/db\/[^/]+\.test\.ts$/.test(f)))
+		return { kind: "none", why: "the ref has no test/db/*.test.ts" };
 	if (wanted === "workerd") return { kind: "workerd" };
 	let hook = false;
 	if (files.includes("test/db/vitest.config.ts")) {
@@ -47,7 +55,10 @@ export function chooseRunner(root: string, commit: string, wanted: Layer3Mode): 
 			hook = false; // git grep exits 1 when nothing matches
 		}
 	}
-	if (wanted === "vitest") return hook ? { kind: "vitest" } : null;
+	if (wanted === "vitest")
+		return hook
+			? { kind: "vitest" }
+			: { kind: "unavailable", why: "--layer3 vitest, but the ref's db tests cannot read KILN_MIGRATIONS_DIR" };
 	return hook
 		? { kind: "vitest" }
 		: { kind: "workerd", why: "the ref's db tests cannot read KILN_MIGRATIONS_DIR, so the gate runs them itself" };
@@ -256,14 +267,14 @@ function blame(error: string, added: MigrationFile[]) {
 /**
  * Layer 3's run: the ref's db tests on its own migrations and on the ref's
  * plus the new ones, with whichever runner the ref allows. `error` when the
- * tests could not be run at all (the notes say why).
+ * tests could not be run at all.
  */
 export async function runOldTests(
 	runner: Runner,
 	worktree: string,
 	input: GateInput,
 	sandbox: Sandbox,
-): Promise<{ findings: Finding[]; notes: string[]; error?: boolean }> {
+): Promise<{ findings: Finding[]; notes: string[]; error?: string }> {
 	const { root, dir, oldFiles, next } = input;
 	const notes: string[] = [];
 	let own: TestResult[];
@@ -273,8 +284,7 @@ export async function runOldTests(
 		// The work tree's folder holds the new files but also any edits to old ones; production
 		// keeps the ref's copies, and layer 1 blocks edits anyway, so the folder is a fair stand-in.
 		const [a, b] = await Promise.all([runVitest(worktree, null), runVitest(worktree, `${root}/${dir}`)]);
-		if ("error" in a)
-			return { findings: [], notes: [...notes, `the ref's db tests do not run: ${a.error}`], error: true };
+		if ("error" in a) return { findings: [], notes, error: a.error };
 		own = a;
 		after = "error" in b ? a.map((r) => ({ id: r.id, status: "failed" as const, error: b.error })) : b;
 	} else {
@@ -282,7 +292,7 @@ export async function runOldTests(
 			`ran the ref's test/db/*.test.ts in workerd with the gate's vitest stand-in${runner.why ? ` (${runner.why})` : ""}`,
 		);
 		const res = await runInWorkerd(sandbox, oldFiles, next);
-		if ("error" in res) return { findings: [], notes: [...notes, res.error], error: true };
+		if ("error" in res) return { findings: [], notes, error: res.error };
 		own = res.own;
 		after = res.next;
 	}

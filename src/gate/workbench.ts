@@ -1,8 +1,9 @@
 import type { GateInput } from "./gate-input";
 import { introspect, type SchemaModel } from "./introspect";
-import { bundleOldTests, chooseRunner, type Layer3Mode, oldTestWorkers, type Runner } from "./old-tests";
+import { bundleOldTests, chooseRunner, type Layer3Mode, type NoRunner, oldTestWorkers, type Runner } from "./old-tests";
 import { type ApplyFailure, applyMigrations, Sandbox } from "./sandbox";
 import type { Layer } from "./types";
+import type { CouldNotRun } from "./verdict";
 import { addWorktree, type Worktree } from "./worktree";
 
 /**
@@ -35,16 +36,14 @@ export interface Workbench {
 	/** The ref's checkout, for layers 2 and 3 (null when neither runs). */
 	worktree: Worktree | null;
 	sandbox: Sandbox;
-	/** How layer 3 runs the ref's db tests; null when it does not (not requested, or the ref has none). */
-	runner: Runner | null;
+	/** How layer 3 runs the ref's db tests, or why it runs none; null when layer 3 was not requested. */
+	runner: Runner | NoRunner | null;
 	/** Why the ref's db tests cannot be run in workerd, when they cannot. */
-	testsProblem: string | null;
+	testsProblem: CouldNotRun | null;
 	/** The ref's own migrations failing on local D1. */
 	ownFailure: ApplyFailure | null;
 	/** A new migration failing on the ref's schema (looked for only when the ref's own apply). */
 	newFailure: ApplyFailure | null;
-	/** Why the new schema could not be built, in one line; null when it was. */
-	schemaProblem: string | null;
 	oldSchema: SchemaModel;
 	/** The schema after the new migrations; null when it could not be built. */
 	newSchema: SchemaModel | null;
@@ -70,20 +69,21 @@ export async function openWorkbench(
 		// One workerd for everything: the gate's databases, plus the old tests' workers when
 		// the gate runs them itself. A bundle that cannot start must not take layers 2 and 4 with it.
 		let bundle: string | null = null;
-		let testsProblem: string | null = null;
+		let testsProblem: CouldNotRun | null = null;
+		const cannot = (why: string, e: unknown) => ({ why, migration: null, statement: null, error: firstLine(e) });
 		if (runner?.kind === "workerd" && worktree) {
 			const dir = worktree.dir;
 			try {
 				bundle = await cached(cache, `tests:${input.tree}`, () => bundleOldTests(dir));
 			} catch (e) {
-				testsProblem = `could not bundle the ref's db tests: ${firstLine(e)}`;
+				testsProblem = cannot("could not bundle the ref's db tests", e);
 			}
 		}
 		try {
 			sandbox = await Sandbox.start(DATABASES, bundle ? oldTestWorkers(bundle) : []);
 		} catch (e) {
 			if (!bundle) throw e;
-			testsProblem = `the ref's db tests do not start in workerd: ${firstLine(e)}`;
+			testsProblem = cannot("the ref's db tests do not start in workerd", e);
 			sandbox = await Sandbox.start(DATABASES);
 		}
 		const sb = sandbox;
@@ -107,11 +107,6 @@ export async function openWorkbench(
 			testsProblem,
 			ownFailure,
 			newFailure,
-			schemaProblem: ownFailure
-				? `the ref's own migrations do not apply (${ownFailure.file.name}: ${ownFailure.error})`
-				: newFailure
-					? `${newFailure.file.name} does not apply`
-					: null,
 			oldSchema,
 			newSchema,
 			cache,
