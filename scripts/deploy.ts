@@ -5,29 +5,35 @@
  *    or --against). With neither, a real deploy stops unless told `--first`:
  *    a checkout without the record (a fresh clone, another machine) must not
  *    pass for the first deploy and skip the gate while old code is live.
- * 2. `wrangler d1 migrations apply kiln --remote`,
+ * 2. `wrangler d1 migrations apply kiln --remote`: a real deploy refuses any
+ *    untracked, ignored or modified file under migrations/ first, so what
+ *    wrangler applies is exactly the commit the deploy records,
  * 3. the notion Worker's queue, created if missing,
  * 4. the Workers: codegen, notion, then web (the gateway last, so it never
  *    routes to a Worker that is not there yet),
  * 5. record the deployed commit.
  * Any failure stops everything after it. `--dry-run` runs what needs no
  * Cloudflare account (the gate, `wrangler deploy --dry-run` bundles) and
- * prints the rest.
+ * prints the rest. wrangler is run from the PATH (see deploy/wrangler.ts).
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError } from "../src/gate/errors";
 import { runGate } from "../src/gate/gate";
-import { git, repoRoot, resolveCommit } from "../src/gate/git";
+import { repoRoot, resolveCommit } from "../src/gate/git";
 import { formatReport } from "../src/gate/report";
 import { DEPLOYED_REF, lastDeployed, recordDeployed } from "./deploy/record";
 import { runSteps, type Step, sh } from "./deploy/steps";
+import { changedUnder, describeChange, trackedChanges } from "./deploy/work-tree";
+import { D1_CONFIG, D1_NAME, wrangler, wranglerSucceeds } from "./deploy/wrangler";
 
 /** The notion Worker's event queue (workers/notion/wrangler.toml). */
 const NOTION_QUEUE = "kiln-notion-events";
+/** The migrations folder of the D1 binding in wrangler.toml: what `migrations apply` reads. */
+const MIGRATIONS_DIR = "migrations";
+const APPLY = ["d1", "migrations", "apply", D1_NAME, "--remote", "-c", D1_CONFIG];
 
 const WORKERS: { name: string; config: string; env?: string }[] = [
 	// `production` adds the Workers AI binding, which wrangler dev cannot simulate.
@@ -74,7 +80,12 @@ async function main(): Promise<number> {
 		console.error(`deploy: ${(e as Error).message}`);
 		return 2;
 	}
-	const dirty = git(root, ["status", "--porcelain", "--untracked-files=no"]).trim();
+	const stray = changedUnder(root, MIGRATIONS_DIR);
+	const dirty = trackedChanges(root).length > 0 || stray.length > 0;
+	if (stray.length && !dry) {
+		console.error(strayMigrations(stray));
+		return 2;
+	}
 	if (dirty && !dry) {
 		console.error(
 			"deploy: the work tree has uncommitted changes. Commit them first: the deploy records the commit it deployed, and the record must be true.",
@@ -99,9 +110,6 @@ async function main(): Promise<number> {
 		return 2;
 	}
 	const outdir = values.outdir ?? mkdtempSync(path.join(tmpdir(), "kiln-deploy-"));
-	const wrangler = path.join(root, "node_modules", "wrangler", "bin", "wrangler.js");
-	// Dry runs must not phone home either.
-	const env = { WRANGLER_SEND_METRICS: "false", CI: "true" };
 
 	const steps: Step[] = [
 		{
@@ -137,19 +145,20 @@ async function main(): Promise<number> {
 		{
 			name: "migrations",
 			plan: dry
-				? "(dry run: not applied) wrangler d1 migrations apply kiln --remote"
-				: "wrangler d1 migrations apply kiln --remote",
+				? `(dry run: not applied) wrangler ${APPLY.join(" ")}`
+				: `wrangler ${APPLY.join(" ")}: exactly ${head.slice(0, 12)}'s ${MIGRATIONS_DIR}/`,
 			run: () => {
 				if (dry) {
-					console.log("  dry run: would run `wrangler d1 migrations apply kiln --remote -c wrangler.toml`");
+					console.log(`  dry run: would run \`wrangler ${APPLY.join(" ")}\``);
 					return true;
 				}
-				return sh(
-					process.execPath,
-					[wrangler, "d1", "migrations", "apply", "kiln", "--remote", "-c", "wrangler.toml"],
-					root,
-					env,
-				);
+				// Checked again at the last moment: wrangler applies whatever the folder holds now.
+				const late = changedUnder(root, MIGRATIONS_DIR);
+				if (late.length) {
+					console.log(`  ${strayMigrations(late)}`);
+					return false;
+				}
+				return wrangler(root, APPLY);
 			},
 		},
 		{
@@ -163,16 +172,11 @@ async function main(): Promise<number> {
 					return true;
 				}
 				// The consumer and producer in workers/notion/wrangler.toml need the queue to exist first.
-				const exists = spawnSync(process.execPath, [wrangler, "queues", "info", NOTION_QUEUE], {
-					cwd: root,
-					stdio: "ignore",
-					env: { ...process.env, ...env },
-				});
-				if (exists.status === 0) {
+				if (wranglerSucceeds(root, ["queues", "info", NOTION_QUEUE])) {
 					console.log(`  ${NOTION_QUEUE} exists`);
 					return true;
 				}
-				return sh(process.execPath, [wrangler, "queues", "create", NOTION_QUEUE], root, env);
+				return wrangler(root, ["queues", "create", NOTION_QUEUE]);
 			},
 		},
 		...WORKERS.map(
@@ -192,9 +196,9 @@ async function main(): Promise<number> {
 							return false;
 						}
 					}
-					const args = [wrangler, "deploy", "-c", w.config, ...(w.env ? ["--env", w.env] : [])];
+					const args = ["deploy", "-c", w.config, ...(w.env ? ["--env", w.env] : [])];
 					if (dry) args.push("--dry-run", "--outdir", path.join(outdir, w.name));
-					return sh(process.execPath, args, root, env);
+					return wrangler(root, args);
 				},
 			}),
 		),
@@ -225,6 +229,21 @@ async function main(): Promise<number> {
 			: "",
 	);
 	return ok ? 0 : 1;
+}
+
+/**
+ * Why a real deploy refuses files under migrations/ that HEAD does not have as
+ * they are: wrangler would apply them, and the record would name a commit
+ * that lacks them. Names each file and how to go on.
+ */
+function strayMigrations(files: ReturnType<typeof changedUnder>): string {
+	return [
+		`deploy: ${MIGRATIONS_DIR}/ has uncommitted changes, and \`wrangler d1 migrations apply\` would apply what is on disk, not the commit the deploy records:`,
+		...files.map((c) => `    ${describeChange(c)}`),
+		"  The deploy applies exactly the commit it records. Either commit these files (the gate then judges them),",
+		`  or move them out of ${MIGRATIONS_DIR}/ (or delete them), then deploy again.`,
+		"  `npm run deploy -- --dry-run` still gates the work tree as it is.",
+	].join("\n");
 }
 
 main().then(
