@@ -5,6 +5,8 @@ import { sh } from "./steps";
 /** The shared D1 database (`database_name` in every wrangler.toml) and the config that binds it. */
 export const D1_NAME = "kiln";
 export const D1_CONFIG = "wrangler.toml";
+/** The binding's migrations_dir: the folder `wrangler d1 migrations apply` reads. */
+export const MIGRATIONS_DIR = "migrations";
 
 /**
  * How the deploy runs wrangler: by name, from the PATH, with this checkout's
