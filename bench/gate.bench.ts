@@ -115,7 +115,7 @@ async function measure(label: string, dir: string, against: string): Promise<num
 	// Layer 3 runs alongside 2 and 4, so the layers' times overlap and do not add up to the total.
 	const layers = median.layers.map((l) => `L${l.layer} ${(l.ms / 1000).toFixed(1)}s ${l.status}`).join(", ");
 	console.log(
-		`${label.padEnd(44)} ${(median.ms / 1000).toFixed(1).padStart(6)} s   (runs: ${runs.map((r) => (r.ms / 1000).toFixed(1)).join(", ")}; ${median.safe ? "safe" : "UNSAFE"})`,
+		`${label.padEnd(44)} ${(median.ms / 1000).toFixed(1).padStart(6)} s   (runs: ${runs.map((r) => (r.ms / 1000).toFixed(1)).join(", ")}; ${median.safe ? (median.verified ? "safe" : "safe, not fully verified") : "UNSAFE"})`,
 	);
 	console.log(`${"".padEnd(44)} ${layers}`);
 	const l3 = median.layers.find((l) => l.layer === 3)?.notes.join("; ");

@@ -2,32 +2,40 @@
  * `npm run deploy [-- --dry-run] [--against <ref>]`
  *
  * 1. the migration gate against the last deployed commit (refs/kiln/deployed,
- *    or --against). With neither, a real deploy stops unless told `--first`:
- *    a checkout without the record (a fresh clone, another machine) must not
- *    pass for the first deploy and skip the gate while old code is live.
- * 2. `wrangler d1 migrations apply kiln --remote`,
+ *    or --against, which overrides it loudly and is recorded). With neither, a
+ *    real deploy stops unless told `--first`, which it believes only once
+ *    wrangler reports no applied migrations in the remote database: a
+ *    checkout without the record (a fresh clone, another machine) must not
+ *    pass for the first deploy and skip the gate while old code is live
+ *    (deploy/gate-basis.ts).
+ * 2. `wrangler d1 migrations apply kiln --remote`: a real deploy refuses any
+ *    untracked, ignored or modified file under migrations/ first, so what
+ *    wrangler applies is exactly the commit the deploy records,
  * 3. the notion Worker's queue, created if missing,
  * 4. the Workers: codegen, notion, then web (the gateway last, so it never
  *    routes to a Worker that is not there yet),
- * 5. record the deployed commit.
+ * 5. record the deployed commit, and how it was gated (deploy/record.ts).
  * Any failure stops everything after it. `--dry-run` runs what needs no
  * Cloudflare account (the gate, `wrangler deploy --dry-run` bundles) and
- * prints the rest.
+ * prints the rest. wrangler is run from the PATH (see deploy/wrangler.ts).
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError } from "../src/gate/errors";
 import { runGate } from "../src/gate/gate";
-import { git, repoRoot, resolveCommit } from "../src/gate/git";
+import { repoRoot, resolveCommit } from "../src/gate/git";
 import { formatReport } from "../src/gate/report";
-import { DEPLOYED_REF, lastDeployed, recordDeployed } from "./deploy/record";
+import { chooseGateBasis, type GateBasis } from "./deploy/gate-basis";
+import { DEPLOYED_REF, type DeployRecord, lastDeployed, recordDeployed } from "./deploy/record";
 import { runSteps, type Step, sh } from "./deploy/steps";
+import { changedUnder, describeChange, trackedChanges } from "./deploy/work-tree";
+import { D1_CONFIG, D1_NAME, MIGRATIONS_DIR, wrangler, wranglerSucceeds } from "./deploy/wrangler";
 
 /** The notion Worker's event queue (workers/notion/wrangler.toml). */
 const NOTION_QUEUE = "kiln-notion-events";
+const APPLY = ["d1", "migrations", "apply", D1_NAME, "--remote", "-c", D1_CONFIG];
 
 const WORKERS: { name: string; config: string; env?: string }[] = [
 	// `production` adds the Workers AI binding, which wrangler dev cannot simulate.
@@ -56,8 +64,10 @@ async function main(): Promise<number> {
 		console.log(
 			"usage: npm run deploy [-- --dry-run] [--against <ref> | --first] [--outdir <dir>]\n\n" +
 				`  --dry-run   run the gate and wrangler's dry-run bundles; touch nothing remote\n` +
-				`  --against   gate against this ref instead of ${DEPLOYED_REF}\n` +
-				"  --first     the first deploy of this database: no code is live, so there is nothing to gate against\n" +
+				`  --against   gate against this ref instead of ${DEPLOYED_REF}; overriding the record is announced\n` +
+				"              loudly (with the migrations it keeps from being judged) and written into the next record\n" +
+				"  --first     the first deploy of this database: no code is live, so there is nothing to gate against;\n" +
+				"              a real deploy first asks the remote database (through wrangler) that it has no applied migrations\n" +
 				"  --outdir    where --dry-run writes the bundles (default: a temporary folder)",
 		);
 		return 0;
@@ -65,52 +75,49 @@ async function main(): Promise<number> {
 	const dry = values["dry-run"] === true;
 	let root: string;
 	let head: string;
-	let against: string | null;
+	let record: DeployRecord | null;
 	try {
 		root = repoRoot(process.cwd());
 		head = resolveCommit(root, "HEAD");
-		against = values.against ? resolveCommit(root, values.against) : lastDeployed(root);
+		record = lastDeployed(root);
 	} catch (e) {
 		console.error(`deploy: ${(e as Error).message}`);
 		return 2;
 	}
-	const dirty = git(root, ["status", "--porcelain", "--untracked-files=no"]).trim();
+	const stray = changedUnder(root, MIGRATIONS_DIR);
+	const dirty = trackedChanges(root).length > 0 || stray.length > 0;
+	if (stray.length && !dry) {
+		console.error(strayMigrations(stray));
+		return 2;
+	}
 	if (dirty && !dry) {
 		console.error(
 			"deploy: the work tree has uncommitted changes. Commit them first: the deploy records the commit it deployed, and the record must be true.",
 		);
 		return 2;
 	}
-	if (values.first && against) {
-		console.error(
-			values.against
-				? "deploy: --first and --against contradict each other: a first deploy has nothing to gate against."
-				: `deploy: --first, but this checkout records a deploy (${DEPLOYED_REF} = ${against.slice(0, 12)}): leave out --first.`,
-		);
+	let basis: GateBasis;
+	try {
+		basis = chooseGateBasis({
+			root,
+			head,
+			record,
+			against: values.against,
+			first: values.first,
+			dry,
+			warn: (line) => console.error(line),
+		});
+	} catch (e) {
+		console.error(`deploy: ${(e as Error).message}`);
 		return 2;
 	}
-	if (!against && !values.first && !dry) {
-		console.error(
-			`deploy: this checkout has no record of the last deploy (${DEPLOYED_REF}), so the gate cannot know which code is live.\n` +
-				`  Fetch the record: git fetch origin ${DEPLOYED_REF}:${DEPLOYED_REF}\n` +
-				"  or name the live commit: npm run deploy -- --against <commit>\n" +
-				"  or, for the very first deploy of this database: npm run deploy -- --first",
-		);
-		return 2;
-	}
+	const { against } = basis;
 	const outdir = values.outdir ?? mkdtempSync(path.join(tmpdir(), "kiln-deploy-"));
-	const wrangler = path.join(root, "node_modules", "wrangler", "bin", "wrangler.js");
-	// Dry runs must not phone home either.
-	const env = { WRANGLER_SEND_METRICS: "false", CI: "true" };
 
 	const steps: Step[] = [
 		{
 			name: "gate",
-			plan: against
-				? `every new migration must be safe for the deployed commit ${against.slice(0, 12)}`
-				: values.first
-					? "first deploy (--first): no live code to break, the gate has nothing to judge"
-					: `no ${DEPLOYED_REF} in this checkout: nothing to gate against (a real deploy would need --against or --first)`,
+			plan: basis.plan,
 			run: async () => {
 				if (!against) {
 					console.log(
@@ -123,7 +130,7 @@ async function main(): Promise<number> {
 				try {
 					const report = await runGate({
 						cwd: root,
-						against: values.against ?? DEPLOYED_REF,
+						against: basis.label,
 						log: (l) => console.log(`  gate: ${l}`),
 					});
 					console.log(formatReport(report).replace(/^/gm, "  "));
@@ -137,19 +144,20 @@ async function main(): Promise<number> {
 		{
 			name: "migrations",
 			plan: dry
-				? "(dry run: not applied) wrangler d1 migrations apply kiln --remote"
-				: "wrangler d1 migrations apply kiln --remote",
+				? `(dry run: not applied) wrangler ${APPLY.join(" ")}`
+				: `wrangler ${APPLY.join(" ")}: exactly ${head.slice(0, 12)}'s ${MIGRATIONS_DIR}/`,
 			run: () => {
 				if (dry) {
-					console.log("  dry run: would run `wrangler d1 migrations apply kiln --remote -c wrangler.toml`");
+					console.log(`  dry run: would run \`wrangler ${APPLY.join(" ")}\``);
 					return true;
 				}
-				return sh(
-					process.execPath,
-					[wrangler, "d1", "migrations", "apply", "kiln", "--remote", "-c", "wrangler.toml"],
-					root,
-					env,
-				);
+				// Checked again at the last moment: wrangler applies whatever the folder holds now.
+				const late = changedUnder(root, MIGRATIONS_DIR);
+				if (late.length) {
+					console.log(`  ${strayMigrations(late)}`);
+					return false;
+				}
+				return wrangler(root, APPLY);
 			},
 		},
 		{
@@ -163,16 +171,11 @@ async function main(): Promise<number> {
 					return true;
 				}
 				// The consumer and producer in workers/notion/wrangler.toml need the queue to exist first.
-				const exists = spawnSync(process.execPath, [wrangler, "queues", "info", NOTION_QUEUE], {
-					cwd: root,
-					stdio: "ignore",
-					env: { ...process.env, ...env },
-				});
-				if (exists.status === 0) {
+				if (wranglerSucceeds(root, ["queues", "info", NOTION_QUEUE])) {
 					console.log(`  ${NOTION_QUEUE} exists`);
 					return true;
 				}
-				return sh(process.execPath, [wrangler, "queues", "create", NOTION_QUEUE], root, env);
+				return wrangler(root, ["queues", "create", NOTION_QUEUE]);
 			},
 		},
 		...WORKERS.map(
@@ -192,24 +195,26 @@ async function main(): Promise<number> {
 							return false;
 						}
 					}
-					const args = [wrangler, "deploy", "-c", w.config, ...(w.env ? ["--env", w.env] : [])];
+					const args = ["deploy", "-c", w.config, ...(w.env ? ["--env", w.env] : [])];
 					if (dry) args.push("--dry-run", "--outdir", path.join(outdir, w.name));
-					return sh(process.execPath, args, root, env);
+					return wrangler(root, args);
 				},
 			}),
 		),
 		{
 			name: "record",
 			plan: dry
-				? `(dry run: not recorded) ${DEPLOYED_REF} = ${head.slice(0, 12)}`
-				: `${DEPLOYED_REF} = ${head.slice(0, 12)}`,
+				? `(dry run: not recorded) ${head.slice(0, 12)} in ${DEPLOYED_REF}`
+				: `${head.slice(0, 12)} in ${DEPLOYED_REF}, with how it was gated`,
 			run: () => {
 				if (dry) {
-					console.log(`  dry run: would set ${DEPLOYED_REF} to ${head}`);
+					console.log(`  dry run: would record ${head} in ${DEPLOYED_REF}`);
 					return true;
 				}
-				recordDeployed(root, head);
-				console.log(`  ${DEPLOYED_REF} = ${head} (share it: git push origin ${DEPLOYED_REF})`);
+				const entry = recordDeployed(root, head, record, basis.record);
+				console.log(`  ${DEPLOYED_REF} = ${entry.slice(0, 12)}, recording ${head} as deployed`);
+				for (const line of basis.record) console.log(`  ${line}`);
+				console.log(`  Share it: git push origin ${DEPLOYED_REF} (read it: git log ${DEPLOYED_REF})`);
 				return true;
 			},
 		},
@@ -225,6 +230,21 @@ async function main(): Promise<number> {
 			: "",
 	);
 	return ok ? 0 : 1;
+}
+
+/**
+ * Why a real deploy refuses files under migrations/ that HEAD does not have as
+ * they are: wrangler would apply them, and the record would name a commit
+ * that lacks them. Names each file and how to go on.
+ */
+function strayMigrations(files: ReturnType<typeof changedUnder>): string {
+	return [
+		`deploy: ${MIGRATIONS_DIR}/ has uncommitted changes, and \`wrangler d1 migrations apply\` would apply what is on disk, not the commit the deploy records:`,
+		...files.map((c) => `    ${describeChange(c)}`),
+		"  The deploy applies exactly the commit it records. Either commit these files (the gate then judges them),",
+		`  or move them out of ${MIGRATIONS_DIR}/ (or delete them), then deploy again.`,
+		"  `npm run deploy -- --dry-run` still gates the work tree as it is.",
+	].join("\n");
 }
 
 main().then(

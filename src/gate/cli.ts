@@ -23,6 +23,10 @@ lacks: is it safe while <git-ref>'s code is live?
   --rules                list the rules (names for allow annotations)
   -h, --help             this text
 
+A layer that should judge and cannot (the ref's own migrations do not replay
+on local D1, its db tests do not run) is a finding: the gate fails closed.
+--json says per layer whether it judged, and "verified" whether all did.
+
 exit 0: safe   1: findings   2: usage error`;
 
 async function main(argv: string[]): Promise<number> {

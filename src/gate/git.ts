@@ -48,8 +48,19 @@ export function listDirAt(root: string, commit: string, dir: string): string[] |
 		return null;
 	}
 	if (type !== "tree") return null;
-	return git(root, ["ls-tree", "--name-only", `${commit}:${dir}`])
-		.split("\n")
+	return gitPaths(root, ["ls-tree", "--name-only", `${commit}:${dir}`]);
+}
+
+/**
+ * Runs a git command that lists paths, with `-z`: without it git quotes any
+ * name outside ASCII (`"0002_caf\303\251.sql"`), which then matches no file
+ * on disk. Every place the gate and the deploy read file names from git goes
+ * through here.
+ */
+export function gitPaths(root: string, args: string[]): string[] {
+	const [command, ...rest] = args;
+	return git(root, [command, "-z", ...rest])
+		.split("\0")
 		.filter(Boolean);
 }
 

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { build, type Plugin } from "esbuild";
 import { finding } from "./findings";
-import { git } from "./git";
+import type { GateInput } from "./gate-input";
+import { gitPaths } from "./git";
 import { identifierPattern } from "./introspect";
 import { locate } from "./locate";
 import { applyMigrations, type Sandbox, type SandboxWorker } from "./sandbox";
@@ -19,12 +20,6 @@ export interface TestResult {
 
 export type Layer3Mode = "auto" | "vitest" | "workerd" | "off";
 
-export interface Layer3Outcome {
-	status: "passed" | "blocked" | "not-applicable";
-	notes: string[];
-	findings: Finding[];
-}
-
 export interface Runner {
 	kind: "vitest" | "workerd";
 	/** Why this runner, when it is a fallback. */
@@ -32,27 +27,38 @@ export interface Runner {
 }
 
 /**
+ * No runner: "none" when there is nothing to run by design (no db tests, or
+ * --layer3 off); "unavailable" when the ref has db tests that the requested
+ * runner cannot run, which layer 3 reports as a check that did not happen.
+ */
+export type NoRunner = { kind: "none"; why: string } | { kind: "unavailable"; why: string };
+
+/**
  * Which way the ref's database tests can be run:
  * - "vitest": the ref's own `test/db` vitest project, whose config reads the
  *   migrations from KILN_MIGRATIONS_DIR (the hook the gate needs);
  * - "workerd": refs from before that hook: the gate bundles `test/db/*.test.ts`
  *   with a small vitest stand-in and runs them in workerd itself;
- * - null: the ref has no database tests.
+ * - otherwise a NoRunner saying why not.
  */
-export function chooseRunner(root: string, commit: string, wanted: Layer3Mode): Runner | null {
-	if (wanted === "off") return null;
-	const files = git(root, ["ls-tree", "-r", "--name-only", commit, "--", "test/db"]).split("\n").filter(Boolean);
-	if (!files.some((f) => /^test\/db\/[^/]+\.test\.ts$/.test(f))) return null;
+export function chooseRunner(root: string, commit: string, wanted: Layer3Mode): Runner | NoRunner {
+	if (wanted === "off") return { kind: "none", why: "turned off with --layer3 off" };
+	const files = gitPaths(root, ["ls-tree", "-r", "--name-only", commit, "--", "test/db"]);
+	if (!files.some((f) => /^test\/db\/[^/]+\.test\.ts$/.test(f)))
+		return { kind: "none", why: "the ref has no test/db/*.test.ts" };
 	if (wanted === "workerd") return { kind: "workerd" };
 	let hook = false;
 	if (files.includes("test/db/vitest.config.ts")) {
 		try {
-			hook = git(root, ["grep", "-l", "KILN_MIGRATIONS_DIR", commit, "--", "test"]).trim() !== "";
+			hook = gitPaths(root, ["grep", "-l", "KILN_MIGRATIONS_DIR", commit, "--", "test"]).length > 0;
 		} catch {
 			hook = false; // git grep exits 1 when nothing matches
 		}
 	}
-	if (wanted === "vitest") return hook ? { kind: "vitest" } : null;
+	if (wanted === "vitest")
+		return hook
+			? { kind: "vitest" }
+			: { kind: "unavailable", why: "--layer3 vitest, but the ref's db tests cannot read KILN_MIGRATIONS_DIR" };
 	return hook
 		? { kind: "vitest" }
 		: { kind: "workerd", why: "the ref's db tests cannot read KILN_MIGRATIONS_DIR, so the gate runs them itself" };
@@ -256,4 +262,43 @@ function blame(error: string, added: MigrationFile[]) {
 		if (hit) return hit;
 	}
 	return null;
+}
+
+/**
+ * Layer 3's run: the ref's db tests on its own migrations and on the ref's
+ * plus the new ones, with whichever runner the ref allows. `error` when the
+ * tests could not be run at all.
+ */
+export async function runOldTests(
+	runner: Runner,
+	worktree: string,
+	input: GateInput,
+	sandbox: Sandbox,
+): Promise<{ findings: Finding[]; notes: string[]; error?: string }> {
+	const { root, dir, oldFiles, next } = input;
+	const notes: string[] = [];
+	let own: TestResult[];
+	let after: TestResult[];
+	if (runner.kind === "vitest") {
+		notes.push("ran the ref's test/db vitest project twice (own migrations, then the work tree's)");
+		// The work tree's folder holds the new files but also any edits to old ones; production
+		// keeps the ref's copies, and layer 1 blocks edits anyway, so the folder is a fair stand-in.
+		const [a, b] = await Promise.all([runVitest(worktree, null), runVitest(worktree, `${root}/${dir}`)]);
+		if ("error" in a) return { findings: [], notes, error: a.error };
+		own = a;
+		after = "error" in b ? a.map((r) => ({ id: r.id, status: "failed" as const, error: b.error })) : b;
+	} else {
+		notes.push(
+			`ran the ref's test/db/*.test.ts in workerd with the gate's vitest stand-in${runner.why ? ` (${runner.why})` : ""}`,
+		);
+		const res = await runInWorkerd(sandbox, oldFiles, next);
+		if ("error" in res) return { findings: [], notes, error: res.error };
+		own = res.own;
+		after = res.next;
+	}
+	const passed = own.filter((r) => r.status === "passed").length;
+	const failedOwn = own.filter((r) => r.status === "failed");
+	notes.push(`${passed} of ${own.length} tests pass on the ref's own migrations`);
+	if (failedOwn.length) notes.push(`${failedOwn.length} already fail there and are not judged`);
+	return { findings: differential(own, after, next.slice(oldFiles.length), runner.kind), notes };
 }

@@ -21,11 +21,15 @@ export function formatReport(r: GateReport): string {
 		);
 		for (const n of l.notes.filter(Boolean)) lines.push(`      ${n}`);
 	}
+	const time = `${(r.ms / 1000).toFixed(1)} s`;
+	const unjudged = r.layers.filter((l) => !l.judged).map((l) => l.layer);
 	lines.push(
 		"",
-		r.safe
-			? `SAFE: every new migration is safe for ${r.against.ref}'s code (${(r.ms / 1000).toFixed(1)} s).`
-			: `UNSAFE: ${blocking.length} finding(s); fix them or add a reviewed \`-- kiln-gate: allow <rule> -- <reason>\` (${(r.ms / 1000).toFixed(1)} s).`,
+		!r.safe
+			? `UNSAFE: ${blocking.length} finding(s); fix them or add a reviewed \`-- kiln-gate: allow <rule> -- <reason>\` (${time}).`
+			: r.verified
+				? `SAFE: every new migration is safe for ${r.against.ref}'s code (${time}).`
+				: `SAFE, NOT FULLY VERIFIED: nothing blocks, but layer ${unjudged.join(", ")} did not judge (see the layers above) (${time}).`,
 	);
 	return lines.join("\n");
 }

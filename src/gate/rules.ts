@@ -8,6 +8,11 @@ export interface Rule {
 	safeWay: string;
 }
 
+const makeItRun = (rule: string) =>
+	"Make the layer run: the finding names what local D1 (Miniflare's, the engine of wrangler dev) or the test runner refused, and why. " +
+	"If production D1 accepts what Miniflare refuses (a ref migration with CREATE TEMPORARY TABLE, say) and you have reviewed the new migrations by hand, " +
+	`accept the unjudged layer in a new migration: -- kiln-gate: allow ${rule} -- <what you checked instead, who reviewed it>.`;
+
 const contractLater =
 	"Contract in a later release: first deploy code that no longer declares or uses it, then drop it in a migration gated against that release.";
 
@@ -71,6 +76,11 @@ export const rules = {
 		safeWay: "Use one of the rule names the gate prints (npm run gate -- --rules lists them).",
 	},
 	// ---------------------------------------------------------------- layer 2
+	"schema-diff-not-run": {
+		layer: 2,
+		title: "the schema diff could not run (the ref's or the new schema could not be built on local D1)",
+		safeWay: makeItRun("schema-diff-not-run"),
+	},
 	"migration-fails": {
 		layer: 2,
 		title: "a migration that fails to apply on the ref's schema",
@@ -158,6 +168,11 @@ export const rules = {
 			"On D1, PRAGMA foreign_keys=OFF does nothing inside the migration's transaction, so DROP TABLE of the parent deletes (or nulls) every child row. Do not rebuild parent tables: use ALTER TABLE ADD COLUMN, or add the constraint in the code, or copy the children aside and restore them in the same migration.",
 	},
 	// ---------------------------------------------------------------- layer 3
+	"old-tests-not-run": {
+		layer: 3,
+		title: "the ref has db tests, but they could not be run on its schema and the new one",
+		safeWay: makeItRun("old-tests-not-run"),
+	},
 	"old-test-fails": {
 		layer: 3,
 		title: "a database test of the ref passes on its own migrations and fails on the new ones",
@@ -165,6 +180,11 @@ export const rules = {
 			"The ref's code, live while the migration runs, does what the test does. Make the migration additive (expand), move the code in a release, contract later.",
 	},
 	// ---------------------------------------------------------------- layer 4
+	"rehearsal-not-run": {
+		layer: 4,
+		title: "the data rehearsal could not run (the ref's schema could not be built and filled on local D1)",
+		safeWay: makeItRun("rehearsal-not-run"),
+	},
 	"rows-lost": {
 		layer: 4,
 		title: "a table lost rows that no statement deletes on purpose",
@@ -186,6 +206,13 @@ export const rules = {
 } satisfies Record<string, Rule>;
 
 export type RuleId = keyof typeof rules;
+
+/** The finding each database layer reports when it should have judged and could not. */
+export const couldNotRunRule = {
+	2: "schema-diff-not-run",
+	3: "old-tests-not-run",
+	4: "rehearsal-not-run",
+} as const satisfies Record<2 | 3 | 4, RuleId>;
 
 export function isRule(id: string): id is RuleId {
 	return Object.hasOwn(rules, id);

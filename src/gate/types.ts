@@ -51,12 +51,18 @@ export interface Finding {
 	allowed?: { reason: string; line: number };
 }
 
-export type LayerStatus = "passed" | "blocked" | "skipped" | "not-applicable";
+/**
+ * `not-applicable`: nothing to judge by design (no new migrations, no db tests);
+ * `could-not-run`: it should have judged and could not, which is a finding.
+ */
+export type LayerStatus = "passed" | "blocked" | "skipped" | "not-applicable" | "could-not-run";
 
 export interface LayerReport {
 	layer: Layer;
 	name: string;
 	status: LayerStatus;
+	/** Whether the layer reached its own verdict on the new migrations. */
+	judged: boolean;
 	/** Why the layer was skipped or not applicable, or what it ran. */
 	notes: string[];
 	ms: number;
@@ -70,5 +76,11 @@ export interface GateReport {
 	layers: LayerReport[];
 	/** True when no finding is left unallowed. */
 	safe: boolean;
+	/**
+	 * True when the verdict rests on every layer: each one judged (or there was
+	 * nothing new to judge). False when a layer was skipped, had nothing to judge
+	 * by design, or could not run and a reviewed exception let that pass.
+	 */
+	verified: boolean;
 	ms: number;
 }

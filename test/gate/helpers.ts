@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from "node:child_process";
-import { symlinkSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -20,14 +20,14 @@ export interface Run {
 }
 
 /** Runs one of Kiln's TypeScript entry points (the gate CLI, the deploy script) as `npm run` would. */
-export function runTs(script: string, args: string[], cwd: string): Promise<Run> {
+export function runTs(script: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
 	// tsx by absolute path: `--import tsx` resolves from cwd, and some tests run outside any package.
 	const tsx = pathToFileURL(path.join(repoRoot, "node_modules", "tsx", "dist", "loader.mjs")).href;
 	// Asynchronous, so that concurrent tests really overlap.
 	return new Promise((resolve) => {
 		const child = spawn(process.execPath, ["--import", tsx, path.join(repoRoot, script), ...args], {
 			cwd,
-			env: { ...process.env, FORCE_COLOR: "0", WRANGLER_SEND_METRICS: "false" },
+			env: { ...process.env, FORCE_COLOR: "0", WRANGLER_SEND_METRICS: "false", ...env },
 			timeout: 300_000,
 		});
 		let stdout = "";
@@ -58,3 +58,38 @@ export const git = (cwd: string, ...args: string[]) =>
 
 /** A stack trace line, which users must never see. */
 export const STACK = /^\s+at .+\(.+:\d+:\d+\)$|^\s+at .+:\d+:\d+$/m;
+
+/** One call the fake wrangler received: its arguments, and for `d1 migrations apply` the .sql files it found. */
+export interface WranglerCall {
+	args: string[];
+	migrations?: string[];
+}
+
+/**
+ * A fake `wrangler` (fake-wrangler.mjs) first on the PATH of a deploy, so a
+ * real (not --dry-run) deploy runs end to end without a Cloudflare account and
+ * the test sees every remote command. `env` goes to runTs; `applied` names the
+ * migrations the fake remote database has applied.
+ */
+export function fakeWrangler(dir: string, remote: { applied?: string[]; d1Error?: string } = {}) {
+	const bin = path.join(dir, "bin");
+	const log = path.join(dir, "wrangler-calls.jsonl");
+	mkdirSync(bin, { recursive: true });
+	const script = path.join(import.meta.dirname, "fake-wrangler.mjs");
+	writeFileSync(path.join(bin, "wrangler"), `#!/bin/sh\nexec "${process.execPath}" "${script}" "$@"\n`);
+	chmodSync(path.join(bin, "wrangler"), 0o755);
+	const env: NodeJS.ProcessEnv = {
+		PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+		FAKE_WRANGLER_LOG: log,
+		FAKE_WRANGLER_APPLIED: (remote.applied ?? []).join(","),
+		FAKE_WRANGLER_D1_ERROR: remote.d1Error ?? "",
+	};
+	const calls = (): WranglerCall[] =>
+		existsSync(log)
+			? readFileSync(log, "utf8")
+					.split("\n")
+					.filter(Boolean)
+					.map((l) => JSON.parse(l) as WranglerCall)
+			: [];
+	return { env, calls };
+}
