@@ -1,5 +1,6 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { redact } from "./redact";
 
 /** The one error shape every Kiln Worker answers with. */
 export interface ErrorBody {
@@ -38,12 +39,14 @@ export const INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. Try aga
 /**
  * What may be logged of an error: its innermost cause, as `name: message`, cut
  * short. Drizzle's own message carries the query and its parameters (prompts,
- * code, documents, payloads), which must stay out of logs.
+ * code, documents, payloads), which must stay out of logs; an upstream's
+ * message may quote the credentials it was sent, so tokens and the given
+ * `secrets` are redacted (see redact.ts).
  */
-export function rootCause(err: unknown): string {
+export function rootCause(err: unknown, secrets?: readonly (string | null | undefined)[]): string {
 	let e = err;
 	while (e instanceof Error && e.cause instanceof Error) e = e.cause;
-	return (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).slice(0, 300);
+	return redact(e instanceof Error ? `${e.name}: ${e.message}` : String(e), { secrets });
 }
 
 /**

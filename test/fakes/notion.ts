@@ -43,6 +43,11 @@ export interface Fault {
 	applied?: boolean;
 	/** How many matching requests it applies to (default 1). */
 	times?: number;
+	/**
+	 * The error's message instead of "Fake fault: <code>."; `{authorization}` becomes the
+	 * request's Authorization header, as a misbehaving proxy in front of Notion might echo it.
+	 */
+	message?: string;
 }
 
 export interface FakeNotion {
@@ -361,7 +366,7 @@ export async function startFakeNotion(port = 0): Promise<FakeNotion> {
 					res,
 					status,
 					code,
-					`Fake fault: ${code}.`,
+					fault.message?.replaceAll("{authorization}", req.headers.authorization ?? "") ?? `Fake fault: ${code}.`,
 					fault.retryAfter ? { "retry-after": fault.retryAfter } : {},
 				);
 				return;

@@ -3,7 +3,8 @@
 // a 500 on an append (not safe to repeat) is not retried within the run;
 // object_not_found on a callout re-creates it; a timeout is recorded as a
 // failed attempt; a 401 fails the event without a retry.
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { FAKE_TOKEN } from "../fakes/notion";
 import { automationBody, describeCalls, fake, post, prop, settled, sites, uuid } from "./helpers";
 
 async function run(path: string, body: unknown) {
@@ -108,4 +109,26 @@ describe("faults", () => {
 		expect(e).toMatchObject({ status: "failed", attempts: 1 });
 		expect(e.lastError).toMatch(/401 unauthorized/);
 	});
+
+	it("a proxy that echoes the Authorization header leaks no token into the event log or the logs", async () => {
+		const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+		const row = await rowWithUrl();
+		// What a careless proxy says: the header it got, a forged log line, a terminal escape, 100 KB of noise.
+		const message = `bad header Authorization: {authorization}\nnotion: event forged done\u001b[2J ${"x".repeat(100_000)}`;
+		await fake.faults({ method: "GET", path: `/v1/pages/${row}`, status: 401, code: "unauthorized", message });
+		const e = await run("/example/database/page", automationBody({ id: row }));
+		expect(e).toMatchObject({ status: "failed", attempts: 1 });
+		expect(e.lastError).toMatch(/^Notion answered 401 unauthorized: bad header Authorization: Bearer \[redacted\]/);
+		expect(e.lastError).not.toContain(FAKE_TOKEN);
+		expect(e.lastError).not.toContain("\n");
+		expect(e.lastError).not.toContain("\u001b");
+		expect(e.lastError?.length).toBeLessThanOrEqual(300);
+		const lines = logged.mock.calls.map((c) => c.join(" ")).filter((l) => l.includes(e.id));
+		expect(lines).toHaveLength(1);
+		expect(lines[0]).not.toContain(FAKE_TOKEN);
+		expect(lines[0]).not.toContain("\n");
+		expect(lines[0].length).toBeLessThan(500);
+	});
 });
+
+afterEach(() => vi.restoreAllMocks());

@@ -153,7 +153,7 @@ export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> 
 
 	const work = run()
 		.catch((err) => {
-			console.error(`generate failed: ${rootCause(err)}`);
+			console.error(`generate failed: ${rootCause(err, [c.env.LLM_API_KEY])}`);
 			sse.send({
 				event: "error",
 				data: { code: "internal_error", message: "Something went wrong on our side; nothing was stored. Try again." },

@@ -11,6 +11,7 @@
  */
 import type { Db } from "../../src/db/client";
 import { getFavicon, putFavicon } from "../../src/db/notion";
+import { clip } from "../../src/http/redact";
 import { checkOutboundUrl, type OutboundPolicy, outboundFetch } from "../../src/outbound";
 
 export interface SiteInfo {
@@ -25,6 +26,8 @@ const MAX_HTML_BYTES = 512 * 1024;
 const MAX_MANIFEST_BYTES = 64 * 1024;
 /** Notion rejects URLs longer than this. */
 const MAX_URL_CHARS = 2000;
+/** Longest site title kept (a Notion title would take 2000; no real title needs that many). */
+const TITLE_MAX = 300;
 /** How long a cached lookup stays good: found icons for a week, misses for a day. */
 export const CACHE_HIT_MS = 7 * 24 * 3600_000;
 export const CACHE_MISS_MS = 24 * 3600_000;
@@ -61,10 +64,14 @@ export async function findSiteInfo(url: URL, opts: SiteFetchOptions): Promise<Si
 	}
 	const baseUrl = page?.finalUrl ?? url;
 	const base = (page?.base && httpUrl(page.base, baseUrl)) || baseUrl;
+	// A site's title becomes a Notion title and a D1 row: bounded like any upstream text.
 	const title =
-		decodeEntities(page?.title ?? "")
-			.replace(/\s+/g, " ")
-			.trim() || null;
+		clip(
+			decodeEntities(page?.title ?? "")
+				.replace(/\s+/g, " ")
+				.trim(),
+			TITLE_MAX,
+		) || null;
 
 	const best = pickIcon(page?.links ?? [], base);
 	if (best) return { iconUrl: best, title };

@@ -5,6 +5,7 @@
  */
 import { createDb } from "../../src/db/client";
 import { claimEvent, finishEvent } from "../../src/db/notion";
+import { redact } from "../../src/http/redact";
 import { describeError, isTransient } from "./api/client";
 import { automationByPath } from "./automations";
 import { PermanentError, type RunResult } from "./automations/contract";
@@ -12,7 +13,7 @@ import { handleIntegrationEvent } from "./integration";
 import { automationPayload, integrationEvent } from "./payloads";
 import type { EventMessage } from "./queue";
 import { parseRoute } from "./receive";
-import { runContext, settings } from "./settings";
+import { runContext, secretValues, settings } from "./settings";
 
 /** done/ignored/failed-for-good need no more tries; "retry" asks the queue for another. */
 export type Outcome = "done" | "ignored" | "failed" | "retry" | "skipped";
@@ -21,16 +22,19 @@ export async function runEvent(env: NotionBindings, eventId: string): Promise<Ou
 	const db = createDb(env.DB);
 	const event = await claimEvent(db, eventId);
 	if (!event) return "skipped";
+	const secrets = secretValues(env);
 	try {
 		// last_error is set by a failed run and cleared by a successful one.
 		const afterFailure = event.attempts > 1 && event.lastError !== null;
 		const result = await dispatch(env, event.source, event.route, event.payload, afterFailure);
-		await finishEvent(db, event.id, result.status, result.note ?? null);
+		// A note may quote what Notion or a website answered: it is stored like any upstream text.
+		await finishEvent(db, event.id, result.status, result.note ? redact(result.note, { secrets }) : null);
 		return result.status;
 	} catch (err) {
 		const transient = !(err instanceof PermanentError) && isTransient(err);
-		await finishEvent(db, event.id, "failed", describeError(err));
-		if (!transient) console.error(`notion: event ${event.id} failed: ${describeError(err)}`);
+		const error = describeError(err, secrets);
+		await finishEvent(db, event.id, "failed", error);
+		if (!transient) console.error(`notion: event ${event.id} failed: ${error}`);
 		return transient ? "retry" : "failed";
 	}
 }
@@ -63,7 +67,7 @@ export async function consumeBatch(batch: MessageBatch<EventMessage>, env: Notio
 				outcome = await runEvent(env, msg.body.eventId);
 			} catch (err) {
 				// D1 itself failed: leave the event as it is and try again later.
-				console.error(`notion: could not run event ${msg.body.eventId}: ${describeError(err)}`);
+				console.error(`notion: could not run event ${msg.body.eventId}: ${describeError(err, secretValues(env))}`);
 				outcome = "retry";
 			}
 			if (outcome === "retry") msg.retry({ delaySeconds: Math.min(30 * 2 ** (msg.attempts - 1), 3600) });

@@ -24,6 +24,14 @@ export function settings(env: NotionBindings) {
 	};
 }
 
+/**
+ * The values no log line or stored error may show, whatever an upstream
+ * echoes back (see src/http/redact.ts).
+ */
+export function secretValues(env: NotionBindings): (string | undefined)[] {
+	return [env.NOTION_TOKEN, env.NOTION_WEBHOOK_SECRET, env.NOTION_VERIFICATION_TOKEN];
+}
+
 /** The outbound guard's settings; a malformed allow list fails the run, saying why. */
 function outboundPolicy(env: NotionBindings): OutboundPolicy {
 	try {

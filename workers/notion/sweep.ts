@@ -13,7 +13,7 @@ import { deleteBlockState, listBlockStates, reclaimStuckEvents, touchBlockState 
 import { describeError, isNotFound } from "./api/client";
 import { isTrashed } from "./blocks";
 import { enqueue } from "./queue";
-import { runContext } from "./settings";
+import { runContext, secretValues } from "./settings";
 
 export interface SweepReport {
 	checked: number;
@@ -45,7 +45,7 @@ export async function sweep(env: NotionBindings, now = Date.now()): Promise<Swee
 				if (isNotFound(err)) {
 					gone = true;
 				} else {
-					report.errors.push({ blockId: s.blockId, error: describeError(err) });
+					report.errors.push({ blockId: s.blockId, error: describeError(err, secretValues(env)) });
 					continue;
 				}
 			}

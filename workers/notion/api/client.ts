@@ -27,6 +27,7 @@ import {
 } from "@notionhq/client";
 import { DrizzleQueryError } from "drizzle-orm/errors";
 import { rootCause } from "../../../src/http/errors";
+import { redact } from "../../../src/http/redact";
 import type { Limiter } from "./limiter";
 
 export const NOTION_VERSION = "2025-09-03";
@@ -223,10 +224,14 @@ export function isTransient(err: unknown): boolean {
 	return err instanceof TypeError;
 }
 
-/** A short, secret-free description for the event log. */
-export function describeError(err: unknown): string {
-	if (isHTTPResponseError(err)) return `Notion answered ${err.status} ${err.code}: ${err.message}`.slice(0, 500);
-	return rootCause(err);
+/**
+ * A short, secret-free description for the event log and the Worker's logs.
+ * Notion's message (or a proxy's) is upstream text: bounded, and with tokens
+ * and the configured `secrets` redacted.
+ */
+export function describeError(err: unknown, secrets?: readonly (string | null | undefined)[]): string {
+	if (isHTTPResponseError(err)) return redact(`Notion answered ${err.status} ${err.code}: ${err.message}`, { secrets });
+	return rootCause(err, secrets);
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
