@@ -19,6 +19,7 @@ import { startFakeSites } from "../test/fakes/sites.ts";
 import { startKilnInMiniflare } from "./kiln-in-miniflare.ts";
 
 const SECRET = "bench-webhook-secret";
+const OPERATOR = "bench-operator-token";
 const VERIFY = "secret_bench_verification_token";
 const CONCURRENCY = 50;
 const ROUNDS = 6;
@@ -33,6 +34,7 @@ const dev = await startDev({
 		NOTION_API_BASE_URL: notion.url,
 		NOTION_WEBHOOK_SECRET: SECRET,
 		NOTION_VERIFICATION_TOKEN: VERIFY,
+		KILN_OPERATOR_TOKEN: OPERATOR,
 		KILN_SKIP_SPA_BUILD: "1",
 	},
 	timeoutMs: 120_000,
@@ -94,7 +96,7 @@ async function settle(event: string): Promise<string> {
 	for (let i = 0; i < 400; i++) {
 		try {
 			const res = await fetch(`${dev.url}/notion/events/${encodeURIComponent(event)}`, {
-				headers: { authorization: `Bearer ${SECRET}` },
+				headers: { authorization: `Bearer ${OPERATOR}` },
 			});
 			const { event: e } = (await res.json()) as { event: { status: string } };
 			if (["done", "failed", "ignored"].includes(e.status)) return e.status;

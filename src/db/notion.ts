@@ -109,6 +109,32 @@ export async function listEvents(db: Db, opts: EventListOptions): Promise<Notion
 }
 
 /**
+ * The log's retention: deletes up to `limit` events that are over (done,
+ * failed, ignored) and were last touched before `before`. Pending and running
+ * events are never deleted, however old: they still have work to do. One
+ * statement, so an event claimed meanwhile (running now) is not deleted.
+ * @returns how many were deleted.
+ */
+export async function deleteExpiredEvents(db: Db, before: number, limit = 500): Promise<number> {
+	const expired = db
+		.select({ id: notionEvents.id })
+		.from(notionEvents)
+		.where(and(inArray(notionEvents.status, ["done", "failed", "ignored"]), lt(notionEvents.updatedAt, before)))
+		.limit(limit);
+	const rows = await db
+		.delete(notionEvents)
+		.where(
+			and(
+				inArray(notionEvents.id, expired),
+				inArray(notionEvents.status, ["done", "failed", "ignored"]),
+				lt(notionEvents.updatedAt, before),
+			),
+		)
+		.returning({ id: notionEvents.id });
+	return rows.length;
+}
+
+/**
  * Events that should be running but are not: pending for longer than
  * `pendingMs` (their queue message was lost) or running for longer than
  * `runningMs` (the consumer died mid-run). They are set back to pending.

@@ -1,3 +1,5 @@
+import { HttpError } from "./errors";
+
 /** The token of an `Authorization: Bearer <token>` header, or null. */
 export function bearerToken(request: Request): string | null {
 	const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "");
@@ -19,4 +21,29 @@ export async function sameSecret(given: string, expected: string): Promise<boole
 	let diff = 0;
 	for (let i = 0; i < x.length; i++) diff |= x[i] ^ y[i];
 	return diff === 0;
+}
+
+/**
+ * Requires `Authorization: Bearer <KILN_OPERATOR_TOKEN>`: the one credential of
+ * the person running Kiln, for what only they may read or do (the Notion event
+ * log and its pending verification token; later the consoles and takedown).
+ * It is never a secret that is also handed to someone else (the webhook secret
+ * is pasted into every Notion automation), and only the Authorization header
+ * carries it. 503 when no token is configured (nothing could pass), 401 otherwise.
+ */
+export async function requireOperator(request: Request, token: string | null | undefined): Promise<void> {
+	if (!token) {
+		throw new HttpError(503, "not_configured", "KILN_OPERATOR_TOKEN is not set, so no operator can be authenticated.");
+	}
+	const given = bearerToken(request);
+	if (!given || !(await sameSecret(given, token))) {
+		throw new HttpError(
+			401,
+			"unauthorized",
+			"Send the operator token as Authorization: Bearer <KILN_OPERATOR_TOKEN>.",
+			{
+				"WWW-Authenticate": "Bearer",
+			},
+		);
+	}
 }

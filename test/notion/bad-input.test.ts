@@ -3,11 +3,24 @@
 // last test waits out a queue batch and checks the fake Notion API never heard
 // of any of them.
 
-import { exports } from "cloudflare:workers";
+import { createExecutionContext } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { signWebhookPayload } from "@notionhq/client";
 import { describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES } from "../../src/shared/api";
-import { automationBody, BASE, eventCount, fake, get, post, uuid, VERIFICATION_TOKEN, WEBHOOK_SECRET } from "./helpers";
+import worker from "../../workers/notion/index";
+import {
+	automationBody,
+	BASE,
+	eventCount,
+	fake,
+	get,
+	OPERATOR_TOKEN,
+	post,
+	uuid,
+	VERIFICATION_TOKEN,
+	WEBHOOK_SECRET,
+} from "./helpers";
 
 const ROUTES = [
 	"/example/database/pages",
@@ -233,12 +246,47 @@ describe("POST /webhooks", () => {
 });
 
 describe("the event log", () => {
-	it("without the secret → 401", async () => {
+	it("without the operator token → 401", async () => {
 		await expectRejected(await get("/events", null), 401, "unauthorized");
 		await expectRejected(await post(`/events/${uuid()}/replay`, {}, { secret: null }), 401, "unauthorized");
 	});
+	it("with the webhook secret, which every automation holds → 401", async () => {
+		await expectRejected(await get("/events", WEBHOOK_SECRET), 401, "unauthorized");
+		await expectRejected(await get(`/events/${uuid()}`, WEBHOOK_SECRET), 401, "unauthorized");
+		await expectRejected(await post(`/events/${uuid()}/replay`, {}), 401, "unauthorized");
+		const inHeader = await post(
+			`/events/${uuid()}/replay`,
+			{},
+			{ secret: null, headers: { "x-webhook-secret": WEBHOOK_SECRET } },
+		);
+		await expectRejected(inHeader, 401, "unauthorized");
+	});
+	it("with the operator token anywhere but Authorization: Bearer → 401", async () => {
+		const res = await post(
+			`/events/${uuid()}/replay`,
+			{},
+			{ secret: null, headers: { "x-webhook-secret": OPERATOR_TOKEN } },
+		);
+		await expectRejected(res, 401, "unauthorized");
+		await expectRejected(await get("/events", `${OPERATOR_TOKEN}x`), 401, "unauthorized");
+	});
+	it("with no operator token configured → 503, whatever is sent", async () => {
+		const unconfigured = { ...env, KILN_OPERATOR_TOKEN: undefined } as unknown as NotionBindings;
+		for (const auth of [OPERATOR_TOKEN, WEBHOOK_SECRET, ""]) {
+			const res = await worker.fetch(
+				new Request(`${BASE}/events`, { headers: { authorization: `Bearer ${auth}` } }),
+				unconfigured,
+				createExecutionContext(),
+			);
+			await expectRejected(res, 503, "not_configured");
+		}
+	});
 	it("replaying an unknown event → 404", async () => {
-		await expectRejected(await post(`/events/${uuid()}/replay`, {}), 404, "event_not_found");
+		await expectRejected(
+			await post(`/events/${uuid()}/replay`, {}, { secret: OPERATOR_TOKEN }),
+			404,
+			"event_not_found",
+		);
 	});
 	it("a bad query → 400", async () => {
 		await expectRejected(await get("/events?limit=0"), 400, "invalid_query");

@@ -9,6 +9,7 @@ import {
 	fake,
 	get,
 	type LoggedEvent,
+	OPERATOR_TOKEN,
 	post,
 	postSigned,
 	prop,
@@ -98,7 +99,7 @@ describe("the event log", () => {
 		// The callout is gone in Notion; a replay runs the event again and re-creates it.
 		const first = (await fake.state(page)).children[0];
 		await fake.trash(first.id);
-		const replay = await post(`/events/${encodeURIComponent(event)}/replay`, {});
+		const replay = await post(`/events/${encodeURIComponent(event)}/replay`, {}, { secret: OPERATOR_TOKEN });
 		expect(replay.status).toBe(202);
 		const again = await settled(event, 20_000, 2);
 		expect(again).toMatchObject({ status: "done", attempts: 2 });
@@ -119,7 +120,7 @@ describe("the event log", () => {
 			payload: JSON.stringify(automationBody({ id: page })),
 		});
 		await claimEvent(db(), id);
-		const res = await post(`/events/${encodeURIComponent(id)}/replay`, {});
+		const res = await post(`/events/${encodeURIComponent(id)}/replay`, {}, { secret: OPERATOR_TOKEN });
 		expect(res.status).toBe(409);
 		expect(await res.json()).toMatchObject({ error: { code: "event_running" } });
 		expect(await getEvent(db(), id)).toMatchObject({ status: "running", attempts: 1 });

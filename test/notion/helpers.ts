@@ -10,6 +10,7 @@ import type { SiteName } from "../fakes/sites.ts";
 
 export const WEBHOOK_SECRET = "test-webhook-secret";
 export const VERIFICATION_TOKEN = "secret_test_verification_token";
+export const OPERATOR_TOKEN = "test-operator-token";
 export const BASE = "https://kiln.test";
 
 export const db = () => createDb(env.DB);
@@ -101,7 +102,8 @@ export async function post(
 	});
 }
 
-export async function get(path: string, secret: string | null = WEBHOOK_SECRET) {
+/** A GET as the operator (the event log), or with another bearer token, or none. */
+export async function get(path: string, secret: string | null = OPERATOR_TOKEN) {
 	return exports.default.fetch(`${BASE}${path}`, secret ? { headers: { authorization: `Bearer ${secret}` } } : {});
 }
 

@@ -7,6 +7,7 @@ import {
 	claimEvent,
 	deleteBlockState,
 	deleteBlockStatesFor,
+	deleteExpiredEvents,
 	finishEvent,
 	getBlockState,
 	getEvent,
@@ -71,6 +72,30 @@ describe("events", () => {
 		await claimEvent(db(), e.id);
 		expect(await requeueEvent(db(), e.id)).toBe(false);
 		expect((await getEvent(db(), e.id))?.status).toBe("running");
+	});
+
+	it("retention deletes events that are over and old, never pending or running ones", async () => {
+		const events = Object.fromEntries(
+			["done", "failed", "ignored", "pending", "running", "recentDone"].map((k) => [k, newEvent()]),
+		);
+		for (const e of Object.values(events)) await recordEvent(db(), e);
+		await claimEvent(db(), events.running.id);
+		for (const k of ["done", "failed", "ignored", "recentDone"] as const) {
+			await claimEvent(db(), events[k].id);
+			await finishEvent(db(), events[k].id, k === "recentDone" ? "done" : k);
+		}
+		const cutoff = Date.now() - 1000;
+		await env.DB.prepare("UPDATE notion_events SET updated_at = ? WHERE id IN (?, ?, ?, ?, ?)")
+			.bind(cutoff - 3600_000, ...["done", "failed", "ignored", "pending", "running"].map((k) => events[k].id))
+			.run();
+		expect(await deleteExpiredEvents(db(), cutoff)).toBeGreaterThanOrEqual(3);
+		const status = async (k: string) => (await getEvent(db(), events[k].id))?.status ?? "deleted";
+		expect(await status("done")).toBe("deleted");
+		expect(await status("failed")).toBe("deleted");
+		expect(await status("ignored")).toBe("deleted");
+		expect(await status("pending")).toBe("pending");
+		expect(await status("running")).toBe("running");
+		expect(await status("recentDone")).toBe("done");
 	});
 
 	it("lists newest first, filtered", async () => {

@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getBlockState, getEvent, listBlockStates, putBlockState, recordEvent } from "../../src/db/notion";
 import worker from "../../workers/notion/index";
-import { sweep } from "../../workers/notion/sweep";
+import { EVENT_RETENTION_MS, sweep } from "../../workers/notion/sweep";
 import { automationBody, db, describeCalls, fake, prop, settled, uuid } from "./helpers";
 
 const bindings: NotionBindings = env;
@@ -114,5 +114,32 @@ describe("sweep", () => {
 		expect(e.status).toBe("done");
 		expect(describeCalls(await fake.calls(page))).toEqual([`PATCH /v1/blocks/${page}/children`]);
 		expect((await getEvent(db(), id))?.attempts).toBe(1);
+	});
+
+	it("deletes finished events past the retention period (queries.test.ts: never a pending or running one)", async () => {
+		// Notion retries an integration event for a day; the log keeps a finished event longer.
+		expect(EVENT_RETENTION_MS).toBeGreaterThan(24 * 3600_000);
+		const now = Date.now();
+		const ids: Record<string, string> = {};
+		for (const [name, status, age] of [
+			["oldDone", "done", EVENT_RETENTION_MS + 60_000],
+			["oldFailed", "failed", EVENT_RETENTION_MS + 60_000],
+			["oldIgnored", "ignored", EVENT_RETENTION_MS + 60_000],
+			["dayOldDone", "done", 25 * 3600_000],
+		] as const) {
+			const id = `/example/callout:${uuid()}`;
+			ids[name] = id;
+			await recordEvent(db(), { id, source: "automation", route: "/example/callout", payload: "{}" });
+			await env.DB.prepare("UPDATE notion_events SET status = ?, created_at = ?, updated_at = ? WHERE id = ?")
+				.bind(status, now - age, now - age, id)
+				.run();
+		}
+		const report = await sweep(bindings, now);
+		expect(report.expired).toBeGreaterThanOrEqual(3);
+		const left = async (name: string) => (await getEvent(db(), ids[name]))?.status ?? "deleted";
+		expect(await left("oldDone")).toBe("deleted");
+		expect(await left("oldFailed")).toBe("deleted");
+		expect(await left("oldIgnored")).toBe("deleted");
+		expect(await left("dayOldDone")).toBe("done");
 	});
 });

@@ -6,6 +6,7 @@ import { repoRoot, testMigrations } from "../migrations.ts";
 
 export const WEBHOOK_SECRET = "test-webhook-secret";
 export const VERIFICATION_TOKEN = "secret_test_verification_token";
+export const OPERATOR_TOKEN = "test-operator-token";
 
 // The fake sites live on loopback, which the outbound guard refuses: their
 // origins are allowed as a user would allow them (OUTBOUND_ALLOW_ORIGINS), all
@@ -35,6 +36,7 @@ export default defineProject(async () => {
 						NOTION_API_BASE_URL: inject<string>("notionFakeUrl"),
 						NOTION_WEBHOOK_SECRET: WEBHOOK_SECRET,
 						NOTION_VERIFICATION_TOKEN: VERIFICATION_TOKEN,
+						KILN_OPERATOR_TOKEN: OPERATOR_TOKEN,
 						// Short, so that stalls are tested in about a second.
 						NOTION_TIMEOUT_MS: "1500",
 						FAVICON_TIMEOUT_MS: "1000",

@@ -1,4 +1,4 @@
-/** The shared secret that guards the automation routes and the event log. */
+/** The shared secret that guards the automation routes (the event log has its own: src/http/auth.ts). */
 import type { Context } from "hono";
 import { bearerToken, sameSecret } from "../../src/http/auth";
 import { HttpError } from "../../src/http/errors";

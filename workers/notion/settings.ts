@@ -19,6 +19,7 @@ export function settings(env: NotionBindings) {
 		baseUrl: env.NOTION_API_BASE_URL || DEFAULT_NOTION_API,
 		webhookSecret: env.NOTION_WEBHOOK_SECRET || null,
 		verificationToken: env.NOTION_VERIFICATION_TOKEN || null,
+		operatorToken: env.KILN_OPERATOR_TOKEN || null,
 		timeoutMs: ms(env.NOTION_TIMEOUT_MS, 15_000),
 		faviconTimeoutMs: ms(env.FAVICON_TIMEOUT_MS, 3_000),
 	};
@@ -29,7 +30,7 @@ export function settings(env: NotionBindings) {
  * echoes back (see src/http/redact.ts).
  */
 export function secretValues(env: NotionBindings): (string | undefined)[] {
-	return [env.NOTION_TOKEN, env.NOTION_WEBHOOK_SECRET, env.NOTION_VERIFICATION_TOKEN];
+	return [env.NOTION_TOKEN, env.NOTION_WEBHOOK_SECRET, env.NOTION_VERIFICATION_TOKEN, env.KILN_OPERATOR_TOKEN];
 }
 
 /** The outbound guard's settings; a malformed allow list fails the run, saying why. */

@@ -7,9 +7,17 @@
  *    the retry).
  * 2. Events that were recorded but never ran (their queue message was lost,
  *    or the consumer died mid-run) are queued again.
+ * 3. Events over for longer than the retention period are deleted (never a
+ *    pending or running one).
  */
 import { createDb } from "../../src/db/client";
-import { deleteBlockState, listBlockStates, reclaimStuckEvents, touchBlockState } from "../../src/db/notion";
+import {
+	deleteBlockState,
+	deleteExpiredEvents,
+	listBlockStates,
+	reclaimStuckEvents,
+	touchBlockState,
+} from "../../src/db/notion";
 import { describeError, isNotFound } from "./api/client";
 import { isTrashed } from "./blocks";
 import { enqueue } from "./queue";
@@ -22,16 +30,24 @@ export interface SweepReport {
 	/** States left alone because Notion could not answer for them. */
 	errors: { blockId: string; error: string }[];
 	requeued: number;
+	/** Finished events deleted for being older than EVENT_RETENTION_MS. */
+	expired: number;
 }
 
 /** How many states one sweep checks (each costs a Notion request). */
 export const SWEEP_BATCH = 50;
 const PENDING_STUCK_MS = 2 * 60_000;
 const RUNNING_STUCK_MS = 20 * 60_000;
+/**
+ * How long a finished event stays in the log (and so deduplicates a redelivery).
+ * Notion retries an integration event for up to a day: a week is well past that,
+ * and long enough to look back at a failure.
+ */
+export const EVENT_RETENTION_MS = 7 * 24 * 3600_000;
 
 export async function sweep(env: NotionBindings, now = Date.now()): Promise<SweepReport> {
 	const db = createDb(env.DB);
-	const report: SweepReport = { checked: 0, deleted: 0, kept: 0, errors: [], requeued: 0 };
+	const report: SweepReport = { checked: 0, deleted: 0, kept: 0, errors: [], requeued: 0, expired: 0 };
 
 	const states = await listBlockStates(db, SWEEP_BATCH);
 	if (states.length && env.NOTION_TOKEN) {
@@ -61,5 +77,6 @@ export async function sweep(env: NotionBindings, now = Date.now()): Promise<Swee
 
 	const stuck = await reclaimStuckEvents(db, now, PENDING_STUCK_MS, RUNNING_STUCK_MS);
 	if (stuck.length && (await enqueue(env, stuck))) report.requeued = stuck.length;
+	report.expired = await deleteExpiredEvents(db, now - EVENT_RETENTION_MS);
 	return report;
 }

@@ -1,6 +1,6 @@
 /**
- * The event log (authenticated with the same shared secret as the automation
- * routes):
+ * The event log, for the operator only (KILN_OPERATOR_TOKEN; never the webhook
+ * secret, which every Notion automation that calls Kiln holds):
  * - GET  /events?limit=50&status=failed&route=/webhooks — recent events, newest first;
  * - GET  /events/:id — one event with its payload;
  * - POST /events/:id/replay — run it again on purpose (whatever its status).
@@ -9,10 +9,10 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { createDb } from "../../../src/db/client";
 import { getEvent, listEvents, type NotionEvent, requeueEvent } from "../../../src/db/notion";
+import { requireOperator } from "../../../src/http/auth";
 import { describeIssues, HttpError } from "../../../src/http/errors";
 import type { NotionEnv } from "../context";
 import { enqueue } from "../queue";
-import { requireSecret } from "../secret";
 import { settings } from "../settings";
 
 const listQuery = z.strictObject({
@@ -49,11 +49,11 @@ async function found(db: ReturnType<typeof createDb>, id: string): Promise<Notio
 
 export const events = new Hono<NotionEnv>()
 	.use("/events", async (c, next) => {
-		await requireSecret(c, settings(c.env).webhookSecret);
+		await requireOperator(c.req.raw, settings(c.env).operatorToken);
 		await next();
 	})
 	.use("/events/*", async (c, next) => {
-		await requireSecret(c, settings(c.env).webhookSecret);
+		await requireOperator(c.req.raw, settings(c.env).operatorToken);
 		await next();
 	})
 	.get("/events", async (c) => {
