@@ -1,11 +1,11 @@
 /**
  * Queries of the notion Worker: the event log (idempotency, attempts, replay),
- * per-block state (`lastRun`) and the favicon cache. Each takes a Drizzle
+ * per-block state (`lastRun`), the favicon cache and the pending verification token. Each takes a Drizzle
  * handle from `createDb`, never `Env`.
  */
 import { and, desc, eq, inArray, lt, ne, or, sql } from "drizzle-orm";
 import type { Db } from "./client";
-import { faviconCache, notionBlockState, notionEvents } from "./schema";
+import { faviconCache, notionBlockState, notionEvents, notionPendingVerification } from "./schema";
 
 export type NotionEvent = typeof notionEvents.$inferSelect;
 export type BlockState = typeof notionBlockState.$inferSelect;
@@ -258,4 +258,37 @@ export async function putFavicon(db: Db, entry: FaviconEntry): Promise<void> {
 			target: faviconCache.origin,
 			set: { iconUrl: entry.iconUrl, title: entry.title, fetchedAt: entry.fetchedAt },
 		});
+}
+
+// ----------------------------------------------- pending verification token
+
+export type PendingVerification = typeof notionPendingVerification.$inferSelect;
+
+/**
+ * Keeps `token` as the pending verification token unless one is pending
+ * already (one statement: of two racing handshakes, one wins).
+ * @returns whether this call kept it, and the token that is pending now.
+ */
+export async function keepPendingVerification(
+	db: Db,
+	token: string,
+): Promise<{ kept: boolean; pending: PendingVerification | null }> {
+	const inserted = await db
+		.insert(notionPendingVerification)
+		.values({ slot: 1, token })
+		.onConflictDoNothing({ target: notionPendingVerification.slot })
+		.returning()
+		.get();
+	if (inserted) return { kept: true, pending: inserted };
+	return { kept: false, pending: await getPendingVerification(db) };
+}
+
+export async function getPendingVerification(db: Db): Promise<PendingVerification | null> {
+	return (await db.select().from(notionPendingVerification).get()) ?? null;
+}
+
+/** Forgets the pending token (the operator's call). @returns whether there was one. */
+export async function discardPendingVerification(db: Db): Promise<boolean> {
+	const rows = await db.delete(notionPendingVerification).returning({ slot: notionPendingVerification.slot });
+	return rows.length > 0;
 }

@@ -3,7 +3,7 @@
  * `npm run db:generate` turns changes into a new file in `migrations/`.
  *
  * Grouped by concern: codegen (projects, versions, app data), notion
- * (events, per-block state, favicon cache).
+ * (events, per-block state, favicon cache, the pending verification token).
  */
 import { sql } from "drizzle-orm";
 import {
@@ -126,4 +126,17 @@ export const faviconCache = sqliteTable("favicon_cache", {
 	iconUrl: text("icon_url"),
 	title: text("title"),
 	fetchedAt: integer("fetched_at", { mode: "number" }).notNull(),
+});
+
+/**
+ * The first `verification_token` Notion sent while NOTION_VERIFICATION_TOKEN
+ * was unset. The handshake is unauthenticated, so only the first is kept (and
+ * logged once); a later, different one is refused until the operator discards
+ * this one. At most one row: `slot` is always 1.
+ */
+export const notionPendingVerification = sqliteTable("notion_pending_verification", {
+	slot: integer("slot").primaryKey(),
+	/** At most VERIFICATION_TOKEN_MAX characters (checked before writing). */
+	token: text("token").notNull(),
+	receivedAt: integer("received_at", { mode: "number" }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
 });

@@ -51,8 +51,16 @@ export function redact(text: unknown, opts: RedactOptions = {}): string {
 		.sort((a, b) => b.length - a.length);
 	for (const secret of secrets) out = out.split(secret).join("[redacted]");
 	for (const [pattern, replacement] of TOKEN_PATTERNS) out = out.replace(pattern, replacement);
-	out = out.replace(UNPRINTABLE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
-	return clip(out, opts.max ?? UPSTREAM_TEXT_MAX);
+	return clip(escapeControls(out), opts.max ?? UPSTREAM_TEXT_MAX);
+}
+
+/**
+ * `text` with control characters, line separators and bidi overrides written as
+ * `\u001b`-style escapes: safe to put in one log line that a terminal shows.
+ * For text that must be shown whole (a token to paste); `redact` adds the rest.
+ */
+export function escapeControls(text: string): string {
+	return text.replace(UNPRINTABLE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** `text` cut to at most `max` characters (never inside a surrogate pair), "…" marking a cut. */

@@ -3,11 +3,23 @@
 // data), and ignoring events our own integration caused.
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { getBlockState, putBlockState } from "../../src/db/notion";
 import worker from "../../workers/notion/index";
 import { FAKE_BOT_ID } from "../fakes/notion";
-import { db, describeCalls, eventCount, fake, postSigned, prop, settled, sites, uuid } from "./helpers";
+import {
+	db,
+	describeCalls,
+	eventCount,
+	fake,
+	OPERATOR_TOKEN,
+	postSigned,
+	prop,
+	settled,
+	sites,
+	uuid,
+	WEBHOOK_SECRET,
+} from "./helpers";
 
 function envelope(type: string, entity: { id: string; type: string }, extra: Record<string, unknown> = {}) {
 	return {
@@ -35,28 +47,118 @@ async function deliver(ev: ReturnType<typeof envelope>) {
 
 afterEach(() => vi.restoreAllMocks());
 
+const unconfigured = { ...env, NOTION_VERIFICATION_TOKEN: undefined } as unknown as NotionBindings;
+
+/** A handshake as Notion sends it, to the Worker with no verification token configured. */
+async function handshake(token: string) {
+	const ctx = createExecutionContext();
+	const res = await worker.fetch(
+		new Request("https://kiln.test/webhooks", { method: "POST", body: JSON.stringify({ verification_token: token }) }),
+		unconfigured,
+		ctx,
+	);
+	await waitOnExecutionContext(ctx);
+	return res;
+}
+
+/** The operator's calls to /verification. */
+async function operator(method: "GET" | "DELETE", token: string | null = OPERATOR_TOKEN) {
+	return worker.fetch(
+		new Request("https://kiln.test/verification", {
+			method,
+			headers: token ? { authorization: `Bearer ${token}` } : {},
+		}),
+		unconfigured,
+		createExecutionContext(),
+	);
+}
+
+const pendingToken = async () =>
+	(await env.DB.prepare("SELECT token FROM notion_pending_verification").first<{ token: string }>())?.token ?? null;
+
 describe("verification handshake", () => {
-	it("with no token configured: answers 200, logs the token once, records nothing", async () => {
+	beforeEach(async () => {
+		await env.DB.prepare("DELETE FROM notion_pending_verification").run();
+	});
+
+	it("with no token configured: answers 200, logs the token once, records no event", async () => {
 		const log = vi.spyOn(console, "log").mockImplementation(() => {});
-		const ctx = createExecutionContext();
-		const unconfigured = { ...env, NOTION_VERIFICATION_TOKEN: undefined } as unknown as NotionBindings;
-		const res = await worker.fetch(
-			new Request("https://kiln.test/webhooks", {
-				method: "POST",
-				body: JSON.stringify({ verification_token: "secret_first_token_123" }),
-			}),
-			unconfigured,
-			ctx,
-		);
-		await waitOnExecutionContext(ctx);
+		const res = await handshake("secret_first_token_123");
 		expect(res.status).toBe(200);
 		const lines = log.mock.calls.map((c) => String(c[0])).filter((l) => l.includes("secret_first_token_123"));
 		expect(lines).toHaveLength(1);
 		expect(await eventCount()).toBe(0);
+		expect(await pendingToken()).toBe("secret_first_token_123");
+	});
+
+	it("keeps the first token: Notion re-sending it is answered without a second log line", async () => {
+		const log = vi.spyOn(console, "log").mockImplementation(() => {});
+		for (let i = 0; i < 3; i++) expect((await handshake("secret_resent_token")).status).toBe(200);
+		expect(log.mock.calls.filter((c) => String(c[0]).includes("secret_resent_token"))).toHaveLength(1);
+	});
+
+	it("refuses a different token while one is pending: 409, not logged, the first one stays", async () => {
+		expect((await handshake("secret_notions_own_token")).status).toBe(200);
+		const log = vi.spyOn(console, "log").mockImplementation(() => {});
+		const res = await handshake("secret_attackers_token");
+		expect(res.status).toBe(409);
+		expect((await res.json<{ error: { code: string } }>()).error.code).toBe("verification_pending");
+		expect(log.mock.calls.filter((c) => String(c[0]).includes("secret_attackers_token"))).toHaveLength(0);
+		expect(await pendingToken()).toBe("secret_notions_own_token");
+	});
+
+	it("logs a token with control characters escaped, on one line", async () => {
+		const log = vi.spyOn(console, "log").mockImplementation(() => {});
+		expect((await handshake("tok\nnotion: forged line\u001b[2J\u009b1m")).status).toBe(200);
+		const line = String(log.mock.calls.find((c) => String(c[0]).includes("forged line"))?.[0]);
+		expect(line).toContain("tok\\u000anotion: forged line\\u001b[2J\\u009b1m");
+		for (const raw of ["\n", "\r", "\u001b", "\u009b"]) expect(line).not.toContain(raw);
+	});
+
+	it("the operator reads the pending token, discards it, and the next handshake is kept", async () => {
+		await handshake("secret_stale_token");
+		const read = await operator("GET");
+		expect(read.status).toBe(200);
+		expect(await read.json()).toMatchObject({ configured: false, pending: { token: "secret_stale_token" } });
+		const discard = await operator("DELETE");
+		expect(discard.status).toBe(200);
+		expect(await pendingToken()).toBeNull();
+		expect((await operator("DELETE")).status).toBe(404);
+		const log = vi.spyOn(console, "log").mockImplementation(() => {});
+		expect((await handshake("secret_fresh_token")).status).toBe(200);
+		expect(log.mock.calls.filter((c) => String(c[0]).includes("secret_fresh_token"))).toHaveLength(1);
+		expect(await pendingToken()).toBe("secret_fresh_token");
+	});
+
+	it("refuses a token that cannot be Notion's (empty, or a 900 KB line): 400, nothing kept or logged", async () => {
+		const log = vi.spyOn(console, "log").mockImplementation(() => {});
+		for (const token of ["", "x".repeat(201), "y".repeat(900_000)]) {
+			const res = await handshake(token);
+			expect(res.status).toBe(400);
+			expect(res.headers.get("content-type")).toMatch(/application\/json/);
+			const body = await res.json<{ error: { code: string; message: string } }>();
+			expect(body.error.code).toBe("invalid_payload");
+			expect(body.error.message).toMatch(/1 to 200 characters/);
+		}
+		expect(log).not.toHaveBeenCalled();
+		expect(await pendingToken()).toBeNull();
+		expect(await eventCount()).toBe(0);
+	});
+
+	it("only the operator reads or discards the pending token: 401 otherwise, and it stays", async () => {
+		await handshake("secret_kept_token");
+		for (const token of [null, WEBHOOK_SECRET, "secret_kept_token"]) {
+			for (const method of ["GET", "DELETE"] as const) {
+				const res = await operator(method, token);
+				expect(res.status).toBe(401);
+				expect(res.headers.get("content-type")).toMatch(/application\/json/);
+				expect(await res.text()).not.toContain("secret_kept_token");
+			}
+		}
+		expect(await pendingToken()).toBe("secret_kept_token");
 	});
 
 	it("with no token configured, an event can't be checked: 401", async () => {
-		const unconfigured = { ...env, NOTION_VERIFICATION_TOKEN: undefined } as unknown as NotionBindings;
 		const res = await worker.fetch(
 			new Request("https://kiln.test/webhooks", {
 				method: "POST",

@@ -8,7 +8,7 @@ interface NotionBindings {
 	NOTION_API_BASE_URL?: string;
 	/** Shared secret the automation routes require as `Authorization: Bearer <secret>`. */
 	NOTION_WEBHOOK_SECRET?: string;
-	/** The operator's credential (Authorization: Bearer <token>): the event log. */
+	/** The operator's credential (Authorization: Bearer <token>): the event log and the pending verification token. */
 	KILN_OPERATOR_TOKEN?: string;
 	/** HMAC key of X-Notion-Signature (the subscription's verification_token). */
 	NOTION_VERIFICATION_TOKEN?: string;

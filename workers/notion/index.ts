@@ -11,6 +11,7 @@ import type { NotionEnv } from "./context";
 import type { EventMessage } from "./queue";
 import { automationRoutes } from "./routes/automations";
 import { events } from "./routes/events";
+import { verification } from "./routes/verification";
 import { webhooks } from "./routes/webhooks";
 import { consumeBatch } from "./run";
 import { sweep } from "./sweep";
@@ -25,7 +26,8 @@ const app = createApp<NotionEnv>()
 	})
 	.route("/", automationRoutes(automations))
 	.route("/", webhooks)
-	.route("/", events);
+	.route("/", events)
+	.route("/", verification);
 
 export default {
 	fetch: app.fetch,

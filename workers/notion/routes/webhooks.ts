@@ -1,22 +1,24 @@
 /**
  * POST /webhooks — Notion integration webhooks (event subscriptions).
  *
- * - The verification handshake (`{"verification_token": "..."}`) is answered
- *   200 and the token is logged once, for the person setting up the
- *   subscription, while NOTION_VERIFICATION_TOKEN is not set. Once it is set,
- *   a handshake is refused (409) and the configured token stays.
+ * - The verification handshake (`{"verification_token": "..."}`), while
+ *   NOTION_VERIFICATION_TOKEN is not set: the first token is kept and logged
+ *   once (verification.ts). Once the setting is set, a handshake is refused
+ *   (409) and the configured token stays.
  * - Every other delivery must carry `X-Notion-Signature`, checked over the raw
  *   body with the SDK's `verifyWebhookSignature`; then its envelope is
  *   checked, recorded under Notion's event id and queued.
  */
 import { verifyWebhookSignature } from "@notionhq/client";
 import { Hono } from "hono";
+import { createDb } from "../../../src/db/client";
 import { parseJsonBytes, readBody } from "../../../src/http/body";
 import { describeIssues, HttpError } from "../../../src/http/errors";
 import type { NotionEnv } from "../context";
 import { integrationEvent } from "../payloads";
 import { recordAndQueue } from "../receive";
 import { settings } from "../settings";
+import { receiveHandshake } from "../verification";
 
 export const ROUTE = "/webhooks";
 
@@ -44,12 +46,8 @@ export const webhooks = new Hono<NotionEnv>().post(ROUTE, async (c) => {
 	if (!verificationToken) {
 		const body = parseJsonBytes(raw);
 		if (isHandshake(body)) {
-			// Shown once, to whoever is setting up the subscription: it is the
-			// value to paste into Notion's Verify dialog and into the setting.
-			console.log(
-				`notion: webhook verification token received: ${body.verification_token} — paste it into Notion's "Verify" dialog and set NOTION_VERIFICATION_TOKEN to it.`,
-			);
-			return c.json({ ok: true, message: "Verification token received; see the Worker's log." }, 200);
+			const { message } = await receiveHandshake(createDb(c.env.DB), body.verification_token);
+			return c.json({ ok: true, message }, 200);
 		}
 		throw new HttpError(
 			401,
