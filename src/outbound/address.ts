@@ -78,8 +78,11 @@ function parseIpv4(text: string): bigint | null {
 	return parts.reduce((n, p) => (n << 8n) | BigInt(p), 0n);
 }
 
-/** Hex groups with at most one "::" (what the URL parser writes), as a number; null for anything else. */
-function parseIpv6(text: string): bigint | null {
+/**
+ * Hex groups with at most one "::" (what the URL parser writes), as a number; null for anything else.
+ * Also codegen's rate-limit key (an IPv6 client's /64).
+ */
+export function parseIpv6(text: string): bigint | null {
 	const halves = text.split("::");
 	if (halves.length > 2) return null;
 	const groups = (s: string) => (s === "" ? [] : s.split(":"));

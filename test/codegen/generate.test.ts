@@ -289,6 +289,28 @@ describe("rate limiting", () => {
 		});
 		expect(other.status).toBe(200);
 	});
+
+	it("keys an IPv6 client by its /64: new addresses in the same /64 share one limit", async () => {
+		// Four addresses of one /64, spelled as clients and proxies spell them.
+		const sameSlash64 = [
+			"2001:db8:17:5::1",
+			"2001:0db8:0017:0005:ffff:ffff:ffff:fffe",
+			"2001:DB8:17:5:a:b:c:d",
+			"2001:db8:17:5::9",
+		];
+		const send = (ip: string) =>
+			callWithEnv({ GENERATE_LIMITER: env.TIGHT_LIMITER }, "/api/generate", {
+				method: "POST",
+				headers: { "content-type": "application/json", "cf-connecting-ip": ip },
+				body: JSON.stringify({ prompt: STARTERS[0].prompt }),
+			});
+		for (const ip of sameSlash64.slice(0, 3)) expect((await send(ip)).status).toBe(200);
+		const before = await rowCounts();
+		await expectError(await send(sameSlash64[3]), 429, "rate_limited");
+		expect(await rowCounts()).toEqual(before);
+		// The next /64 is another client.
+		expect((await send("2001:db8:17:6::1")).status).toBe(200);
+	});
 });
 
 describe("a client that goes away", () => {
