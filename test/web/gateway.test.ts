@@ -77,3 +77,63 @@ describe("routing", () => {
 		expect(text).not.toMatch(/boom|secret|\.ts/);
 	});
 });
+
+/** Calls the gateway with a request of our own and some bindings swapped. */
+async function callGateway(request: Request, overrides: Partial<WebBindings> = {}) {
+	const ctx = createExecutionContext();
+	const res = await gateway.fetch(request, { ...env, ...overrides } as WebBindings, ctx);
+	await waitOnExecutionContext(ctx);
+	return res;
+}
+
+/** A stand-in for a Worker behind a binding that records the Cookie header it was sent. */
+function cookieRecorder() {
+	const seen: (string | null)[] = [];
+	const fetcher = {
+		fetch: (input: RequestInfo, init?: RequestInit) => {
+			seen.push(new Request(input, init).headers.get("cookie"));
+			return Promise.resolve(Response.json({ ok: true }));
+		},
+	} as unknown as Fetcher;
+	return { seen, fetcher };
+}
+
+describe("cookies (tossed by an app on a sibling subdomain)", () => {
+	const bomb = Array.from({ length: 30 }, (_, i) => `tossed${i}=${"x".repeat(4000)}`).join("; ");
+
+	it("drops a Cookie header over 8 KiB before any route, so every part still answers", async () => {
+		const codegen = cookieRecorder();
+		const notion = cookieRecorder();
+		const assets = cookieRecorder();
+		const bindings = {
+			CODEGEN: codegen.fetcher as WebBindings["CODEGEN"],
+			NOTION: notion.fetcher as WebBindings["NOTION"],
+			ASSETS: assets.fetcher,
+		};
+		for (const [url, headers] of [
+			["https://kiln.test/api/config", {}],
+			["https://kiln.test/notion/healthz", {}],
+			["https://kiln.test/", { accept: "text/html" }],
+			["http://abc123.localhost:8787/", {}],
+		] as const) {
+			const res = await callGateway(new Request(url, { headers: { ...headers, cookie: bomb } }), bindings);
+			expect(res.status).toBe(200);
+		}
+		expect([...codegen.seen, ...notion.seen, ...assets.seen]).toEqual([null, null, null, null]);
+	});
+
+	it("passes an ordinary Cookie header on (an app on its own origin may use its cookies)", async () => {
+		const codegen = cookieRecorder();
+		const res = await callGateway(new Request("http://abc123.localhost:8787/", { headers: { cookie: "theme=dark" } }), {
+			CODEGEN: codegen.fetcher as WebBindings["CODEGEN"],
+		});
+		expect(res.status).toBe(200);
+		expect(codegen.seen).toEqual(["theme=dark"]);
+	});
+
+	it("an oversized cookie does not stop a real request: the real codegen answers", async () => {
+		const res = await get("/api/projects/nosuch1", { headers: { cookie: bomb } });
+		expect(res.status).toBe(404);
+		expect((await res.json<{ error: { code: string } }>()).error.code).toBe("project_not_found");
+	});
+});

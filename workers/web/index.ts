@@ -2,6 +2,7 @@ import { createDb } from "../../src/db/client";
 import { checkDatabase } from "../../src/db/health";
 import { createApp } from "../../src/http/app";
 import { projectFromHost } from "../../src/shared/api";
+import { withoutOversizedCookie } from "./cookies";
 import { forward } from "./forward";
 import { serveSpa } from "./spa";
 
@@ -11,6 +12,11 @@ export type WebEnv = { Bindings: WebBindings };
 const HEALTH_TIMEOUT_MS = 5_000;
 
 const app = createApp<WebEnv>()
+	// Kiln uses no cookies; an oversized Cookie header (cookie tossing) is dropped: cookies.ts.
+	.use(async (c, next) => {
+		c.req.raw = withoutOversizedCookie(c.req.raw);
+		await next();
+	})
 	// A project's own origin (<project>.localhost:8787, or <project>.<apps domain>):
 	// every path goes to codegen, which serves only that project's app and data there.
 	.use(async (c, next) => {
