@@ -11,7 +11,10 @@
  *    Reload the page to see a change.
  * 3. Applies the local D1 migrations to the persisted state.
  * 4. Runs the web, codegen and notion Workers in one `wrangler dev` on
- *    http://localhost:8787 (PORT overrides), sharing that one local D1.
+ *    http://localhost:8787 (PORT overrides), sharing that one local D1. It
+ *    answers only requests addressed to localhost, 127.0.0.1, [::1] and
+ *    *.localhost, plus the names in KILN_DEV_HOSTS (DNS rebinding: see
+ *    workers/web/dev-hosts.ts); naming any also makes it listen on every interface.
  *
  * Ctrl-C (or SIGTERM) stops wrangler and its workerd children: nothing is left behind.
  * KILN_STATE_DIR moves the local state (default .wrangler/state).
@@ -46,6 +49,19 @@ function mergedSettings() {
 	}
 	// An empty setting means "not set": leave it out so the Workers see undefined.
 	return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== ""));
+}
+
+/**
+ * The web Worker checks the Host of every request while KILN_DEV_HOSTS is set
+ * (workers/web/dev-hosts.ts), and a deployed Worker never has it: so it is
+ * always set here, to the names the developer added, or to "localhost" (which
+ * adds nothing). Names added mean other machines should reach this server, so
+ * it then listens on every interface instead of loopback only.
+ */
+function hostCheck(settings) {
+	const added = settings.KILN_DEV_HOSTS;
+	settings.KILN_DEV_HOSTS = added || "localhost";
+	return added ? ["--ip", "0.0.0.0"] : [];
 }
 
 /**
@@ -125,9 +141,10 @@ function run(args) {
 }
 
 const settings = mergedSettings();
-const written = await writeSettings(settings);
-// Names only: values may be secrets.
+// Names only: values may be secrets. (Before hostCheck, which always sets one of its own.)
 console.log(`kiln: settings set: ${Object.keys(settings).sort().join(", ") || "(none)"}`);
+const listenArgs = hostCheck(settings);
+const written = await writeSettings(settings);
 
 // The SPA's build is the web Worker's assets directory; it must exist.
 mkdirSync(path.join(root, "dist/spa"), { recursive: true });
@@ -201,6 +218,7 @@ const dev = spawn(
 		stateDir,
 		"--port",
 		port,
+		...listenArgs,
 		"--env-file",
 		written.envFile,
 		"--show-interactive-dev-session=false",

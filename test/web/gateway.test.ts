@@ -137,3 +137,49 @@ describe("cookies (tossed by an app on a sibling subdomain)", () => {
 		expect((await res.json<{ error: { code: string } }>()).error.code).toBe("project_not_found");
 	});
 });
+
+describe("hosts under npm run dev (KILN_DEV_HOSTS set)", () => {
+	const dev = { KILN_DEV_HOSTS: "localhost" };
+	const at = (host: string, path = "/healthz") => callGateway(new Request(`http://${host}${path}`), dev);
+
+	it("answers loopback names and project origins", async () => {
+		for (const host of ["localhost:8787", "127.0.0.1:8787", "[::1]:8787", "LOCALHOST:8787", "localhost."]) {
+			expect((await at(host)).status, host).toBe(200);
+		}
+		expect((await at("abc123.localhost:8787", "/nope")).status).not.toBe(403);
+	});
+
+	it("refuses any other Host (DNS rebinding) with a JSON 403, forwarding nothing", async () => {
+		const codegen = cookieRecorder();
+		for (const host of ["evil.example:8787", "localhost.evil.example", "127.0.0.2:8787", "192.168.1.20:8787"]) {
+			const res = await callGateway(
+				new Request(`http://${host}/api/generate`, {
+					method: "POST",
+					headers: { "content-type": "application/json" },
+					body: JSON.stringify({ prompt: "Build me a calculator app" }),
+				}),
+				{ ...dev, CODEGEN: codegen.fetcher as WebBindings["CODEGEN"] },
+			);
+			expect(res.status, host).toBe(403);
+			expect(res.headers.get("content-type")).toContain("application/json");
+			const body = await res.json<{ error: { code: string; message: string } }>();
+			expect(body.error.code).toBe("host_not_allowed");
+			expect(body.error.message).toContain("KILN_DEV_HOSTS");
+		}
+		expect(codegen.seen).toEqual([]);
+	});
+
+	it("answers the names KILN_DEV_HOSTS adds (a LAN name, or a domain's subdomains)", async () => {
+		const lan = { KILN_DEV_HOSTS: "kiln.lan, *.tunnel.example" };
+		for (const host of ["kiln.lan:8787", "dev.tunnel.example", "localhost:8787"]) {
+			expect((await callGateway(new Request(`http://${host}/healthz`), lan)).status, host).toBe(200);
+		}
+		for (const host of ["other.lan", "tunnel.example", "kiln.lan.evil.example"]) {
+			expect((await callGateway(new Request(`http://${host}/healthz`), lan)).status, host).toBe(403);
+		}
+	});
+
+	it("checks no host where the setting is unset (deployed: the routes decide)", async () => {
+		expect((await callGateway(new Request("https://kiln.example.com/healthz"))).status).toBe(200);
+	});
+});

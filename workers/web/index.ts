@@ -3,6 +3,7 @@ import { checkDatabase } from "../../src/db/health";
 import { createApp } from "../../src/http/app";
 import { projectFromHost } from "../../src/shared/api";
 import { withoutOversizedCookie } from "./cookies";
+import { refuseForeignDevHost } from "./dev-hosts";
 import { forward } from "./forward";
 import { serveSpa } from "./spa";
 
@@ -12,6 +13,11 @@ export type WebEnv = { Bindings: WebBindings };
 const HEALTH_TIMEOUT_MS = 5_000;
 
 const app = createApp<WebEnv>()
+	// Under `npm run dev`, only loopback names (DNS rebinding): dev-hosts.ts.
+	.use(async (c, next) => {
+		refuseForeignDevHost(c.req.raw, c.env.KILN_DEV_HOSTS);
+		await next();
+	})
 	// Kiln uses no cookies; an oversized Cookie header (cookie tossing) is dropped: cookies.ts.
 	.use(async (c, next) => {
 		c.req.raw = withoutOversizedCookie(c.req.raw);
