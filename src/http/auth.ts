@@ -32,18 +32,26 @@ export async function sameSecret(given: string, expected: string): Promise<boole
  * carries it. 503 when no token is configured (nothing could pass), 401 otherwise.
  */
 export async function requireOperator(request: Request, token: string | null | undefined): Promise<void> {
-	if (!token) {
-		throw new HttpError(503, "not_configured", "KILN_OPERATOR_TOKEN is not set, so no operator can be authenticated.");
+	await requireSecretValue(bearerToken(request), token, {
+		setting: "KILN_OPERATOR_TOKEN",
+		hint: "Send the operator token as Authorization: Bearer <KILN_OPERATOR_TOKEN>.",
+	});
+}
+
+/**
+ * The check behind every shared secret: 503 `not_configured` when `expected`
+ * is unset (nothing could pass), 401 `unauthorized` (with `hint`) unless
+ * `given` equals it, compared in constant time.
+ */
+export async function requireSecretValue(
+	given: string | null,
+	expected: string | null | undefined,
+	names: { setting: string; hint: string },
+): Promise<void> {
+	if (!expected) {
+		throw new HttpError(503, "not_configured", `${names.setting} is not set, so no request can be authenticated.`);
 	}
-	const given = bearerToken(request);
-	if (!given || !(await sameSecret(given, token))) {
-		throw new HttpError(
-			401,
-			"unauthorized",
-			"Send the operator token as Authorization: Bearer <KILN_OPERATOR_TOKEN>.",
-			{
-				"WWW-Authenticate": "Bearer",
-			},
-		);
+	if (!given || !(await sameSecret(given, expected))) {
+		throw new HttpError(401, "unauthorized", names.hint, { "WWW-Authenticate": "Bearer" });
 	}
 }
