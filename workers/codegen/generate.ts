@@ -6,7 +6,7 @@ import { HttpError, rootCause } from "../../src/http/errors";
 import { type GenerateRequest, type GenerationStats, generateRequest } from "../../src/shared/api";
 import { sha256Hex } from "../../src/shared/hash";
 import type { CodegenEnv } from "./context";
-import { extractHtml, titleOf } from "./llm/extract";
+import { extractAppFiles, titleOf } from "./llm/extract";
 import { buildMessages, SYSTEM_PROMPT } from "./llm/prompt";
 import { languageModel } from "./llm/provider";
 import { streamAnswer } from "./llm/stream";
@@ -104,7 +104,7 @@ export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> 
 				sse.send({ event: "error", data: { code: outcome.code, message: outcome.message } });
 				return log({ project: projectId, outcome: outcome.code, d1Queries: c.get("d1Queries")() });
 			}
-			const extracted = extractHtml(outcome.text, outcome.finishReason);
+			const extracted = extractAppFiles(outcome.text, outcome.finishReason);
 			if (!extracted.ok) {
 				sse.send({ event: "error", data: { code: extracted.code, message: extracted.message } });
 				return log({ project: projectId, outcome: extracted.code, d1Queries: c.get("d1Queries")() });
