@@ -16,6 +16,8 @@
  * and its info string, so SEARCH/REPLACE blocks can be told apart by tag.
  */
 
+import { sha256Hex } from "./hash";
+
 /** The page every app has. */
 export const PAGE_FILE = "index.html";
 /** The optional server module: an ES module whose default export has `fetch(request, env)`. */
@@ -173,6 +175,15 @@ export function extractApp(answer: string, finishReason?: string): Extraction {
 		return { ok: false, code: "invalid_server", message: `The model's ${SERVER_FILE} block is empty.` };
 	}
 	return { ok: true, html, server: server ? server.body.trim() : null };
+}
+
+/**
+ * The content hash (the served app's ETag) of an app's files. A page-only app
+ * hashes its page alone, as every version did before apps had servers, so
+ * their ETags stay the same; with a server, both files in their fenced form.
+ */
+export function appContentHash(files: { html: string; server: string | null }): Promise<string> {
+	return sha256Hex(files.server === null ? files.html : fencedFiles(files));
 }
 
 /** An app's files as a model (or a person) reads them: tagged fences, the page first. */

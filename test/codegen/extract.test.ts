@@ -72,10 +72,19 @@ describe("the prompt", () => {
 
 	it("gives a follow-up the full code of the version being edited", () => {
 		const code = `<!DOCTYPE html><html><body>${"long ".repeat(5000)}</body></html>`;
-		const [m] = buildMessages("make it red", { code, number: 4 });
+		const [m] = buildMessages("make it red", { html: code, server: null, number: 4 });
 		expect(m.content).toContain(code);
 		expect(m.content).toContain("version 4");
+		expect(m.content).not.toContain("server.js");
 		expect(String(m.content).endsWith("make it red")).toBe(true);
+	});
+
+	it("gives a follow-up both files of a full-stack app, tagged as the answer must tag them", () => {
+		const server = "export default { fetch() { return Response.json({ ok: true }); } };";
+		const [m] = buildMessages("count visits", { html: DOC, server, number: 2 });
+		expect(m.content).toContain(`\`\`\`html index.html\n${DOC}\n\`\`\``);
+		expect(m.content).toContain(`\`\`\`js server.js\n${server}\n\`\`\``);
+		expect(m.content).toContain("the complete new files");
 	});
 });
 

@@ -54,7 +54,7 @@ export function useProject(project: string, routeVersion: number | null, justWro
 		if (current === null || !currentSummary) return;
 		let live = true;
 		loadVersion(current).then(
-			(v) => live && setCode({ n: v.number, code: v.code, server: null }),
+			(v) => live && setCode({ n: v.number, code: v.code, server: v.server }),
 			(err: ApiError) => live && setLoadError(err),
 		);
 		return () => {

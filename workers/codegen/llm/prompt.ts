@@ -1,4 +1,5 @@
 import type { ModelMessage } from "ai";
+import { fencedFiles } from "../../../src/shared/answer";
 
 /**
  * The system prompt: one complete HTML file in an ```html fence, a short plan
@@ -32,12 +33,16 @@ Collection names and keys: letters, digits, "_", "-" (keys may also contain "." 
  * being edited (never a shortened copy: shortened context teaches the model to
  * shorten its answer).
  */
-export function buildMessages(prompt: string, current?: { code: string; number: number }): ModelMessage[] {
+export function buildMessages(
+	prompt: string,
+	current?: { html: string; server: string | null; number: number },
+): ModelMessage[] {
 	if (!current) return [{ role: "user", content: prompt }];
+	const what = current.server === null ? "the complete new file" : "the complete new files";
 	return [
 		{
 			role: "user",
-			content: `Here is the current app (version ${current.number}), in full:\n\n\`\`\`html\n${current.code}\n\`\`\`\n\nChange it as follows, and answer with the plan and the complete new file:\n\n${prompt}`,
+			content: `Here is the current app (version ${current.number}), in full:\n\n${fencedFiles(current)}\n\nChange it as follows, and answer with the plan and ${what}:\n\n${prompt}`,
 		},
 	];
 }
