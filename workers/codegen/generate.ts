@@ -12,6 +12,7 @@ import { buildMessages, SYSTEM_PROMPT } from "./llm/prompt";
 import { languageModel } from "./llm/provider";
 import { streamAnswer } from "./llm/stream";
 import { clientKey, rateLimit } from "./rate-limit";
+import { checkServerModule } from "./sandbox/check";
 import { generationSettings, llmConfig } from "./settings";
 import { sseStream } from "./sse";
 import { findStarter } from "./starters";
@@ -114,6 +115,16 @@ export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> 
 				return log({ project: projectId, outcome: extracted.code, d1Queries: c.get("d1Queries")() });
 			}
 			files = { html: extracted.html, server: extracted.server };
+			// A server module that cannot run is refused now, not on its first request. Without
+			// a loader it cannot be checked, nor run: it is kept, and its api/ answers 501.
+			const loader = (c.env as { LOADER?: WorkerLoader }).LOADER;
+			if (files.server !== null && loader) {
+				const checked = await checkServerModule(loader, files.server);
+				if (!checked.ok) {
+					sse.send({ event: "error", data: { code: "invalid_server", message: checked.message } });
+					return log({ project: projectId, outcome: "invalid_server", d1Queries: c.get("d1Queries")() });
+				}
+			}
 			firstTokenAt = outcome.firstTokenAt;
 			outputTokens = outcome.outputTokens ?? Math.ceil(outcome.text.length / 4);
 			provider = config.provider;
