@@ -10,7 +10,7 @@ function extractHtml(answer: string, finishReason?: string) {
 	return { ok: true, html: r.html };
 }
 
-import { buildMessages, SYSTEM_PROMPT } from "../../workers/codegen/llm/prompt";
+import { buildMessages, SYSTEM_PROMPT, systemPrompt } from "../../workers/codegen/llm/prompt";
 import { classify } from "../../workers/codegen/llm/stream";
 import { llmConfig } from "../../workers/codegen/settings";
 
@@ -68,6 +68,16 @@ describe("the prompt", () => {
 		expect(SYSTEM_PROMPT).toMatch(/Never use alert\(\), prompt\(\) or confirm\(\)/);
 		expect(SYSTEM_PROMPT).toContain('<script src="/_kiln/db.js"></script>');
 		expect(SYSTEM_PROMPT).toContain("kiln.db.put");
+	});
+
+	it("teaches server code (when it is worth it, its fence, relative api/ URLs) only where it can run", () => {
+		const full = systemPrompt({ servers: true });
+		expect(full).toContain("```js server.js");
+		expect(full).toMatch(/only when the app needs logic/);
+		expect(full).toContain('fetch("api/items"), never fetch("/api/items")');
+		const pageOnly = systemPrompt({ servers: false });
+		expect(pageOnly).not.toContain("```js server.js");
+		expect(pageOnly).toMatch(/do not write a server\.js block/);
 	});
 
 	it("gives a follow-up the full code of the version being edited", () => {

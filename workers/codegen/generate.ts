@@ -8,7 +8,7 @@ import { type GenerateRequest, type GenerationStats, generateRequest } from "../
 import { sha256Hex } from "../../src/shared/hash";
 import type { CodegenEnv } from "./context";
 import { extractAppFiles, titleOf } from "./llm/extract";
-import { buildMessages, SYSTEM_PROMPT } from "./llm/prompt";
+import { buildMessages, systemPrompt } from "./llm/prompt";
 import { languageModel } from "./llm/provider";
 import { streamAnswer } from "./llm/stream";
 import { clientKey, rateLimit } from "./rate-limit";
@@ -95,7 +95,7 @@ export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> 
 			if (!config.configured) return; // narrowed above
 			const outcome = await streamAnswer({
 				model: languageModel(config, c.env),
-				system: SYSTEM_PROMPT,
+				system: systemPrompt({ servers: Boolean((c.env as { LOADER?: WorkerLoader }).LOADER) }),
 				messages: buildMessages(
 					req.prompt,
 					base ? { html: base.code, server: base.server, number: base.number } : undefined,
