@@ -5,7 +5,8 @@
  * alone (a throw, a hang past the wall clock, an oversized answer).
  */
 import { exports } from "cloudflare:workers";
-import { errorBody } from "../../../src/http/errors";
+import { readBody } from "../../../src/http/body";
+import { errorBody, HttpError } from "../../../src/http/errors";
 import type { DataProps, OutboundProps } from "./entrypoints";
 import { MAX_APP_RESPONSE_BYTES, SANDBOX_LIMITS } from "./limits";
 import { MAIN_MODULE, sandboxModules, suppliedRevision } from "./modules";
@@ -94,27 +95,12 @@ function nullBody(status: number): boolean {
 
 /** The whole body, or "too_large" as soon as it passes `max` bytes (the rest is not read). */
 async function readCapped(res: Response, max: number): Promise<Uint8Array | "too_large"> {
-	if (!res.body) return new Uint8Array();
-	const reader = res.body.getReader();
-	const chunks: Uint8Array[] = [];
-	let size = 0;
-	for (;;) {
-		const { done, value } = await reader.read();
-		if (done) break;
-		size += value.byteLength;
-		if (size > max) {
-			reader.cancel().catch(() => {});
-			return "too_large";
-		}
-		chunks.push(value);
+	try {
+		return await readBody(res, max);
+	} catch (err) {
+		if (err instanceof HttpError && err.status === 413) return "too_large";
+		throw err;
 	}
-	const out = new Uint8Array(size);
-	let at = 0;
-	for (const c of chunks) {
-		out.set(c, at);
-		at += c.byteLength;
-	}
-	return out;
 }
 
 function failure(status: number, code: string, message: string): Response {
