@@ -5,6 +5,7 @@
  * Loading the project is lib/use-project.ts's job.
  */
 import { useEffect, useRef, useState } from "react";
+import { PAGE_FILE, readStream, SERVER_FILE, type StreamView } from "../../shared/answer";
 import { ApiError, remix } from "../lib/api";
 import { getEditToken, rememberApp, saveEditToken } from "../lib/edit-tokens";
 import { navigate, projectPath } from "../lib/router";
@@ -111,13 +112,12 @@ export function Workspace({
 	// The streamed text stays on screen until the stored version replaces it (or after a failure).
 	const showingStream = streaming || (mine && generation.status !== "idle" && generation.text && !currentSummary);
 	const nextNumber = (latest ?? 0) + 1;
-	const codeText = showingStream ? generation.text : code && code.n === current ? code.code : null;
-	const streamIsCode = Boolean(showingStream);
-	const codeLabel = streaming
-		? `index.html · writing v${nextNumber}`
-		: current
-			? `index.html · v${current}`
-			: "index.html";
+	const codeView: StreamView | null = showingStream
+		? readStream(generation.text)
+		: code && code.n === current
+			? storedView(code)
+			: null;
+	const codeLabel = streaming ? `writing v${nextNumber}` : current ? `v${current}` : "";
 	// While a just-written version loads, the previous preview stays rather than flashing empty.
 	if (currentSummary) lastPreview.current = currentSummary.appUrl;
 	const previewSrc = currentSummary?.appUrl ?? lastPreview.current;
@@ -185,13 +185,13 @@ export function Workspace({
 				</p>
 			);
 		}
-		return codeText === null ? (
+		return codeView === null ? (
 			<p className="code-waiting">
 				<span className="dots" aria-hidden="true" />
 				Loading the code…
 			</p>
 		) : (
-			<CodeView text={codeText} streaming={streaming} label={codeLabel} raw={!streamIsCode} />
+			<CodeView view={codeView} streaming={streaming} label={codeLabel} />
 		);
 	};
 
@@ -340,4 +340,11 @@ export function Workspace({
 
 function absolute(url: string): string {
 	return new URL(url, location.origin).href;
+}
+
+/** A stored version's files, shown like a finished stream (no plan). */
+function storedView(version: { code: string; server: string | null }): StreamView {
+	const files: StreamView["files"] = [{ name: PAGE_FILE, code: version.code, complete: true }];
+	if (version.server !== null) files.push({ name: SERVER_FILE, code: version.server, complete: true });
+	return { plan: "", files, writing: null };
 }
