@@ -17,7 +17,7 @@
  * Rounds alternate between the two sides of each comparison so that machine
  * noise hits both alike. Nothing here is asserted: it prints figures.
  * `BENCH_SECONDS` (seconds of load per side in (a), default 8) and `BENCH_RUNS`
- * (time-to-first-delta samples, default 30) tune it.
+ * (time-to-first-delta samples, default 30) tune it; `BENCH_SMOKE=1` shrinks both.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -26,14 +26,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createScenario, startFakeOpenAI } from "../test/fakes/openai.ts";
 import { startKilnInMiniflare } from "./kiln-in-miniflare.ts";
+import { size } from "./options.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const wrangler = path.join(root, "node_modules/.bin/wrangler");
 /** Total seconds of load per side in (a), split into short alternating rounds. */
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const SECONDS = size("BENCH_SECONDS", 8, 1);
 const ROUND_SECONDS = 0.5;
 const PAIRS = Math.max(2, Math.round(SECONDS / ROUND_SECONDS));
-const RUNS = Number(process.env.BENCH_RUNS ?? 30);
+const RUNS = size("BENCH_RUNS", 30, 2);
 const CONCURRENCY = 8;
 const STARTER_PROMPT = "Build me a calculator app";
 const starterHtml = readFileSync(path.join(root, "workers/codegen/starters/calculator.html"), "utf8");
