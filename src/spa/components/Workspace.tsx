@@ -4,7 +4,7 @@
  * screen is what a follow-up edits, so editing an older one branches from it.
  * Loading the project is lib/use-project.ts's job.
  */
-import { useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { ApiError, remix } from "../lib/api";
 import { getEditToken, rememberApp, saveEditToken } from "../lib/edit-tokens";
 import { navigate, projectPath } from "../lib/router";
@@ -12,7 +12,6 @@ import type { Generation } from "../lib/use-generation";
 import { useMedia } from "../lib/use-media";
 import { useProject } from "../lib/use-project";
 import { CodeView } from "./CodeView";
-import { DiffView } from "./DiffView";
 import { Header } from "./Header";
 import { RemixIcon, ShareIcon } from "./icons";
 import { Link } from "./Link";
@@ -25,6 +24,9 @@ import { StatsBar } from "./StatsBar";
 import { TabList } from "./Tabs";
 import { useToast } from "./Toast";
 import { VersionList } from "./VersionList";
+
+// Only the Changes tab needs it (and jsdiff): loaded when first shown, not with the first page.
+const DiffView = lazy(() => import("./DiffView").then((m) => ({ default: m.DiffView })));
 
 type Tab = "preview" | "code" | "versions" | "changes";
 
@@ -172,13 +174,15 @@ export function Workspace({
 		}
 		if (tab === "changes") {
 			return versions.length > 1 ? (
-				<DiffView
-					versions={versions}
-					from={cmp.from}
-					to={cmp.to}
-					loadVersion={loadVersion}
-					onChange={(from, to) => setCompare({ from, to })}
-				/>
+				<Suspense fallback={<p className="code-waiting">Loading the changes…</p>}>
+					<DiffView
+						versions={versions}
+						from={cmp.from}
+						to={cmp.to}
+						loadVersion={loadVersion}
+						onChange={(from, to) => setCompare({ from, to })}
+					/>
+				</Suspense>
 			) : (
 				<p className="code-waiting">
 					Changes between versions appear here once there are two. Send a follow-up to make one.
