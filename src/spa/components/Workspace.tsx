@@ -51,11 +51,12 @@ export function Workspace({
 	onStop: () => void;
 	onDismiss: () => void;
 }) {
-	const [tab, setTab] = useState<Tab>("code");
+	const narrow = useMedia("(max-width: 899px)");
+	// On a phone, someone else's app (no edit token here) opens on what it does, not on its code.
+	const [tab, setTab] = useState<Tab>(() => (narrow && !getEditToken(project) ? "preview" : "code"));
 	const [compare, setCompare] = useState<{ from: number; to: number } | null>(null);
 	const [sharing, setSharing] = useState(false);
 	const [remixing, setRemixing] = useState(false);
-	const narrow = useMedia("(max-width: 899px)");
 	const toast = useToast();
 	const lastPreview = useRef<string | null>(null);
 
