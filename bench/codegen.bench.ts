@@ -24,6 +24,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { freePort } from "../test/e2e/dev-server.ts";
 import { createScenario, startFakeOpenAI } from "../test/fakes/openai.ts";
 import { startKilnInMiniflare } from "./kiln-in-miniflare.ts";
 import { size } from "./options.ts";
@@ -156,7 +157,8 @@ async function main() {
 	const settings = { LLM_BASE_URL: `${fake.url}/v1`, LLM_MODEL: "fake-model", LLM_API_KEY: "bench" };
 	const keep = /^(PATH|HOME|USER|LANG|LC_[A-Z]+|TERM|TZ|TMPDIR|CLOUDFLARE_[A-Z_]+|WRANGLER_[A-Z_]+)$/;
 	const devEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => keep.test(k)));
-	const port = 18000 + Math.floor(Math.random() * 2000);
+	// A port the system says is free, not a random guess: others may be running wrangler dev here.
+	const port = await freePort();
 	const mig = spawnSync(
 		wrangler,
 		["d1", "migrations", "apply", "kiln", "--local", "--persist-to", stateDir, "-c", "wrangler.toml"],
