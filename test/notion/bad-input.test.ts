@@ -5,7 +5,7 @@
 
 import { exports } from "cloudflare:workers";
 import { signWebhookPayload } from "@notionhq/client";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { MAX_BODY_BYTES } from "../../src/shared/api";
 import { automationBody, BASE, eventCount, fake, get, post, uuid, VERIFICATION_TOKEN, WEBHOOK_SECRET } from "./helpers";
 
@@ -236,6 +236,22 @@ describe("the event log", () => {
 	it("without the secret → 401", async () => {
 		await expectRejected(await get("/events", null), 401, "unauthorized");
 		await expectRejected(await post(`/events/${uuid()}/replay`, {}, { secret: null }), 401, "unauthorized");
+	});
+	it("checks the secret once per request", async () => {
+		// sameSecret hashes both sides, here both the secret: one check is two digests of exactly those bytes.
+		const digest = vi.spyOn(crypto.subtle, "digest");
+		const secret = new TextEncoder().encode(WEBHOOK_SECRET).join();
+		const checks = () =>
+			digest.mock.calls.filter(([, data]) => new Uint8Array(data as Uint8Array).join() === secret).length / 2;
+		try {
+			for (const path of ["/events", `/events/${uuid()}`]) {
+				digest.mockClear();
+				await get(path);
+				expect(checks(), path).toBe(1);
+			}
+		} finally {
+			digest.mockRestore();
+		}
 	});
 	it("replaying an unknown event → 404", async () => {
 		await expectRejected(await post(`/events/${uuid()}/replay`, {}), 404, "event_not_found");

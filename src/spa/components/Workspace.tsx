@@ -4,7 +4,7 @@
  * screen is what a follow-up edits, so editing an older one branches from it.
  * Loading the project is lib/use-project.ts's job.
  */
-import { useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { PAGE_FILE, readStream, SERVER_FILE, type StreamView } from "../../shared/answer";
 import { ApiError, remix } from "../lib/api";
 import { getEditToken, rememberApp, saveEditToken } from "../lib/edit-tokens";
@@ -13,7 +13,6 @@ import type { Generation } from "../lib/use-generation";
 import { useMedia } from "../lib/use-media";
 import { useProject } from "../lib/use-project";
 import { CodeView } from "./CodeView";
-import { DiffView } from "./DiffView";
 import { Header } from "./Header";
 import { RemixIcon, ShareIcon } from "./icons";
 import { Link } from "./Link";
@@ -26,6 +25,9 @@ import { StatsBar } from "./StatsBar";
 import { TabList } from "./Tabs";
 import { useToast } from "./Toast";
 import { VersionList } from "./VersionList";
+
+// Only the Changes tab needs it (and jsdiff): loaded when first shown, not with the first page.
+const DiffView = lazy(() => import("./DiffView").then((m) => ({ default: m.DiffView })));
 
 type Tab = "preview" | "code" | "versions" | "changes";
 
@@ -50,11 +52,12 @@ export function Workspace({
 	onStop: () => void;
 	onDismiss: () => void;
 }) {
-	const [tab, setTab] = useState<Tab>("code");
+	const narrow = useMedia("(max-width: 899px)");
+	// On a phone, someone else's app (no edit token here) opens on what it does, not on its code.
+	const [tab, setTab] = useState<Tab>(() => (narrow && !getEditToken(project) ? "preview" : "code"));
 	const [compare, setCompare] = useState<{ from: number; to: number } | null>(null);
 	const [sharing, setSharing] = useState(false);
 	const [remixing, setRemixing] = useState(false);
-	const narrow = useMedia("(max-width: 899px)");
 	const toast = useToast();
 	const lastPreview = useRef<string | null>(null);
 
@@ -172,13 +175,15 @@ export function Workspace({
 		}
 		if (tab === "changes") {
 			return versions.length > 1 ? (
-				<DiffView
-					versions={versions}
-					from={cmp.from}
-					to={cmp.to}
-					loadVersion={loadVersion}
-					onChange={(from, to) => setCompare({ from, to })}
-				/>
+				<Suspense fallback={<p className="code-waiting">Loading the changes…</p>}>
+					<DiffView
+						versions={versions}
+						from={cmp.from}
+						to={cmp.to}
+						loadVersion={loadVersion}
+						onChange={(from, to) => setCompare({ from, to })}
+					/>
+				</Suspense>
 			) : (
 				<p className="code-waiting">
 					Changes between versions appear here once there are two. Send a follow-up to make one.
