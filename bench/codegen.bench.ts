@@ -17,23 +17,25 @@
  * Rounds alternate between the two sides of each comparison so that machine
  * noise hits both alike. Nothing here is asserted: it prints figures.
  * `BENCH_SECONDS` (seconds of load per side in (a), default 8) and `BENCH_RUNS`
- * (time-to-first-delta samples, default 30) tune it.
+ * (time-to-first-delta samples, default 30) tune it; `BENCH_SMOKE=1` shrinks both.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { freePort } from "../test/e2e/dev-server.ts";
 import { createScenario, startFakeOpenAI } from "../test/fakes/openai.ts";
 import { startKilnInMiniflare } from "./kiln-in-miniflare.ts";
+import { size } from "./options.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const wrangler = path.join(root, "node_modules/.bin/wrangler");
 /** Total seconds of load per side in (a), split into short alternating rounds. */
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const SECONDS = size("BENCH_SECONDS", 8, 1);
 const ROUND_SECONDS = 0.5;
 const PAIRS = Math.max(2, Math.round(SECONDS / ROUND_SECONDS));
-const RUNS = Number(process.env.BENCH_RUNS ?? 30);
+const RUNS = size("BENCH_RUNS", 30, 2);
 const CONCURRENCY = 8;
 const STARTER_PROMPT = "Build me a calculator app";
 const starterHtml = readFileSync(path.join(root, "workers/codegen/starters/calculator.html"), "utf8");
@@ -155,7 +157,8 @@ async function main() {
 	const settings = { LLM_BASE_URL: `${fake.url}/v1`, LLM_MODEL: "fake-model", LLM_API_KEY: "bench" };
 	const keep = /^(PATH|HOME|USER|LANG|LC_[A-Z]+|TERM|TZ|TMPDIR|CLOUDFLARE_[A-Z_]+|WRANGLER_[A-Z_]+)$/;
 	const devEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => keep.test(k)));
-	const port = 18000 + Math.floor(Math.random() * 2000);
+	// A port the system says is free, not a random guess: others may be running wrangler dev here.
+	const port = await freePort();
 	const mig = spawnSync(
 		wrangler,
 		["d1", "migrations", "apply", "kiln", "--local", "--persist-to", stateDir, "-c", "wrangler.toml"],

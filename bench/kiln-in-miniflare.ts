@@ -6,28 +6,31 @@
  * process on every request (about 10 ms a round trip on this machine), which
  * is a tool of local development, not a part of Kiln; benches report both.
  */
+import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { convertV4MiniflareOptions, Miniflare, type WorkerOptions } from "miniflare";
+import { convertV4MiniflareOptions, Miniflare, type V4WorkerOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { repoRoot as root, testMigrations } from "../test/migrations.ts";
 import { bundleModules, bundleWorker } from "../test/worker-bundles.ts";
 
 const buildDir = path.join(root, ".wrangler/bench-build");
 
-function worker(config: string, name: string, bindings: Record<string, string>): WorkerOptions {
+/** wrangler hands back options in Miniflare's v4 shape, hence V4WorkerOptions and the conversion below. */
+function worker(config: string, name: string, bindings: Record<string, string>): V4WorkerOptions {
 	const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(root, config));
 	const out = path.join(buildDir, name);
 	bundleWorker(config, out);
 	const modules = bundleModules(out);
 	return {
-		...(workerOptions as WorkerOptions),
+		...workerOptions,
 		name,
 		modules,
 		modulesRoot: path.dirname(modules[0].path),
-		bindings: { ...workerOptions.bindings, ...bindings },
+		// Omit<> over the v4 shape's index signature loses the named keys: bindings comes back as unknown.
+		bindings: { ...(workerOptions.bindings as V4WorkerOptions["bindings"]), ...bindings },
 		// Its own port too, to measure a Worker without the gateway in front.
 		unsafeDirectSockets: [{}],
-	} as WorkerOptions;
+	};
 }
 
 /**
@@ -36,6 +39,8 @@ function worker(config: string, name: string, bindings: Record<string, string>):
  * `directUrl("kiln-notion")` reaches one Worker with nothing in front.
  */
 export async function startKilnInMiniflare(settings: Record<string, string>) {
+	// The web Worker's bundle needs its assets directory to exist (as `npm run deploy -- --dry-run` makes it).
+	mkdirSync(path.join(root, "dist/spa"), { recursive: true });
 	const mf = new Miniflare(
 		convertV4MiniflareOptions({
 			workers: [

@@ -9,7 +9,8 @@
  * 2. Notion requests per event for each route, first run and repeat run,
  *    next to the minimum that route needs.
  *
- * Run: `npm run bench -- notion`.
+ * Run: `npm run bench -- notion`. `BENCH_CONCURRENCY` and `BENCH_ROUNDS` tune 1;
+ * `BENCH_SMOKE=1` shrinks them to 5 deliveries × 1 round.
  */
 import { cpus, loadavg } from "node:os";
 import { signWebhookPayload } from "@notionhq/client";
@@ -17,15 +18,22 @@ import { startDev } from "../test/e2e/dev-server.ts";
 import { FAKE_TOKEN, startFakeNotion } from "../test/fakes/notion.ts";
 import { startFakeSites } from "../test/fakes/sites.ts";
 import { startKilnInMiniflare } from "./kiln-in-miniflare.ts";
+import { size } from "./options.ts";
 
 const SECRET = "bench-webhook-secret";
 const OPERATOR = "bench-operator-token";
 const VERIFY = "secret_bench_verification_token";
-const CONCURRENCY = 50;
-const ROUNDS = 6;
+const CONCURRENCY = size("BENCH_CONCURRENCY", 50, 5);
+const ROUNDS = size("BENCH_ROUNDS", 6, 1);
 
 const notion = await startFakeNotion();
 const sites = await startFakeSites();
+// The fake sites are on loopback, which the outbound guard refuses unless allowed
+// (as in test/notion); without this every favicon lookup is refused and part 2 counts nothing.
+const OUTBOUND_ALLOW_ORIGINS = Object.entries(sites.origins)
+	.filter(([name]) => name !== "internal")
+	.map(([, origin]) => origin)
+	.join(",");
 
 console.log("starting npm run dev (fake Notion at %s)...", notion.url);
 const dev = await startDev({
@@ -35,6 +43,7 @@ const dev = await startDev({
 		NOTION_WEBHOOK_SECRET: SECRET,
 		NOTION_VERIFICATION_TOKEN: VERIFY,
 		KILN_OPERATOR_TOKEN: OPERATOR,
+		OUTBOUND_ALLOW_ORIGINS,
 		KILN_SKIP_SPA_BUILD: "1",
 	},
 	timeoutMs: 120_000,
@@ -243,6 +252,7 @@ try {
 		NOTION_API_BASE_URL: notion.url,
 		NOTION_WEBHOOK_SECRET: SECRET,
 		NOTION_VERIFICATION_TOKEN: VERIFY,
+		OUTBOUND_ALLOW_ORIGINS,
 	});
 	try {
 		await ackLatency(

@@ -4,12 +4,14 @@ import { projects, type VersionStats, versions } from "./schema";
 
 export type Project = typeof projects.$inferSelect;
 export type Version = typeof versions.$inferSelect;
-/** A version without its code: what lists show. */
-export type VersionSummary = Omit<Version, "code">;
+/** A version without its files: what lists show. */
+export type VersionSummary = Omit<Version, "code" | "server">;
 
 export interface NewVersion {
 	prompt: string;
 	code: string;
+	/** The server module, when the app has one. */
+	server?: string | null;
 	contentHash: string;
 	provider?: string;
 	model?: string;
@@ -46,6 +48,7 @@ export async function createProject(db: Db, input: NewProject): Promise<Project>
 			parentNumber: null,
 			prompt: v.prompt,
 			code: v.code,
+			server: v.server ?? null,
 			contentHash: v.contentHash,
 			provider: v.provider ?? "",
 			model: v.model ?? "",
@@ -76,10 +79,10 @@ export async function insertNextVersion(
 ): Promise<number | null> {
 	const stats = v.stats == null ? null : JSON.stringify(v.stats);
 	const row = await db.get<{ number: number }>(sql`
-		INSERT INTO ${versions} (project_id, number, parent_number, prompt, code, content_hash, provider, model, stats)
+		INSERT INTO ${versions} (project_id, number, parent_number, prompt, code, server, content_hash, provider, model, stats)
 		SELECT p.id,
 			(SELECT coalesce(max(number), 0) + 1 FROM ${versions} WHERE project_id = p.id),
-			${parentNumber}, ${v.prompt}, ${v.code}, ${v.contentHash}, ${v.provider ?? ""}, ${v.model ?? ""}, ${stats}
+			${parentNumber}, ${v.prompt}, ${v.code}, ${v.server ?? null}, ${v.contentHash}, ${v.provider ?? ""}, ${v.model ?? ""}, ${stats}
 		FROM ${projects} p
 		WHERE p.id = ${projectId}
 			AND (${parentNumber} IS NULL
@@ -98,9 +101,9 @@ export async function getVersion(db: Db, projectId: string, number: number | "la
 	return row ?? null;
 }
 
-/** A project's versions, oldest first, without their code. */
+/** A project's versions, oldest first, without their files. */
 export async function listVersions(db: Db, projectId: string): Promise<VersionSummary[]> {
-	const { code: _code, ...columns } = getTableColumns(versions);
+	const { code: _code, server: _server, ...columns } = getTableColumns(versions);
 	return db.select(columns).from(versions).where(eq(versions.projectId, projectId)).orderBy(asc(versions.number)).all();
 }
 

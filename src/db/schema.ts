@@ -46,8 +46,11 @@ export const versions = sqliteTable(
 		/** The version this one was edited from (null for a first version). */
 		parentNumber: integer("parent_number"),
 		prompt: text("prompt").notNull(),
+		/** The page (index.html). */
 		code: text("code").notNull(),
-		/** SHA-256 (hex) of `code`: the ETag of the served app. */
+		/** The app's server module (server.js), run sandboxed per version; null for a page-only app. */
+		server: text("server"),
+		/** SHA-256 (hex) of the app's files (`appContentHash`): the ETag of the served app. */
 		contentHash: text("content_hash").notNull(),
 		provider: text("provider").notNull().default(""),
 		model: text("model").notNull().default(""),

@@ -13,9 +13,10 @@ function tooLarge(max: number, override?: { code: string; message: string }): Ht
  * The raw body, refusing more than `maxBytes` with a 413: by Content-Length when
  * given, and while reading in any case (a chunked body declares no length).
  * The bytes are kept as sent, for signatures computed over the raw body.
+ * A Response fits too (an app's answer read up to a cap).
  */
 export async function readBody(
-	request: Request,
+	request: Pick<Request, "headers" | "body">,
 	maxBytes = MAX_BODY_BYTES,
 	onTooLarge?: { code: string; message: string },
 ): Promise<Uint8Array> {

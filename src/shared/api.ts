@@ -4,8 +4,9 @@
  */
 import { z } from "zod";
 import { PROJECT_ID } from "./ids";
+import { MAX_PROMPT_CHARS } from "./limits";
 
-export const MAX_PROMPT_CHARS = 20_000;
+export { MAX_PROMPT_CHARS };
 /** Largest request body any Kiln route reads. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 

@@ -76,6 +76,8 @@ describe("documents", () => {
 		const preflight = await call(`/api/projects/${project}/data/shared/x`, { method: "OPTIONS" });
 		expect(preflight.status).toBe(204);
 		expect(preflight.headers.get("access-control-allow-methods")).toContain("PUT");
+		expect(preflight.headers.get("access-control-allow-headers")).toBe("content-type");
+		expect(preflight.headers.get("access-control-max-age")).toBe("86400");
 		// With project origins (localhost), other origins get no CORS access.
 		const withOrigins = await call(`/api/projects/${project}/data/shared/x`, { base: "http://localhost:8787" });
 		expect(withOrigins.status).toBe(200);

@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { extractHtml, titleOf, withDataClient } from "../../workers/codegen/llm/extract";
-import { buildMessages, SYSTEM_PROMPT } from "../../workers/codegen/llm/prompt";
+import { extractApp, readStream, scanBlocks } from "../../src/shared/answer";
+import { extractAppFiles, titleOf, withDataClient } from "../../workers/codegen/llm/extract";
+
+/** The old single-file view of an extraction, for the cases that have no server. */
+function extractHtml(answer: string, finishReason?: string) {
+	const r = extractAppFiles(answer, finishReason);
+	if (!r.ok) return r;
+	expect(r.server).toBeNull();
+	return { ok: true, html: r.html };
+}
+
+import { buildMessages, SYSTEM_PROMPT, systemPrompt } from "../../workers/codegen/llm/prompt";
 import { classify } from "../../workers/codegen/llm/stream";
 import { llmConfig } from "../../workers/codegen/settings";
 
@@ -60,12 +70,31 @@ describe("the prompt", () => {
 		expect(SYSTEM_PROMPT).toContain("kiln.db.put");
 	});
 
+	it("teaches server code (when it is worth it, its fence, relative api/ URLs) only where it can run", () => {
+		const full = systemPrompt({ servers: true });
+		expect(full).toContain("```js server.js");
+		expect(full).toMatch(/only when the app needs logic/);
+		expect(full).toContain('fetch("api/items"), never fetch("/api/items")');
+		const pageOnly = systemPrompt({ servers: false });
+		expect(pageOnly).not.toContain("```js server.js");
+		expect(pageOnly).toMatch(/do not write a server\.js block/);
+	});
+
 	it("gives a follow-up the full code of the version being edited", () => {
 		const code = `<!DOCTYPE html><html><body>${"long ".repeat(5000)}</body></html>`;
-		const [m] = buildMessages("make it red", { code, number: 4 });
+		const [m] = buildMessages("make it red", { html: code, server: null, number: 4 });
 		expect(m.content).toContain(code);
 		expect(m.content).toContain("version 4");
+		expect(m.content).not.toContain("server.js");
 		expect(String(m.content).endsWith("make it red")).toBe(true);
+	});
+
+	it("gives a follow-up both files of a full-stack app, tagged as the answer must tag them", () => {
+		const server = "export default { fetch() { return Response.json({ ok: true }); } };";
+		const [m] = buildMessages("count visits", { html: DOC, server, number: 2 });
+		expect(m.content).toContain(`\`\`\`html index.html\n${DOC}\n\`\`\``);
+		expect(m.content).toContain(`\`\`\`js server.js\n${server}\n\`\`\``);
+		expect(m.content).toContain("the complete new files");
 	});
 });
 
@@ -109,5 +138,63 @@ describe("classify", () => {
 		const c = classify(new Error("Binding AI needs to be run remotely"), false);
 		expect(c.code).toBe("no_provider");
 		expect(c.message).toMatch(/LLM_BASE_URL and LLM_MODEL/);
+	});
+});
+
+describe("one reader for the SPA and the server (src/shared/answer.ts)", () => {
+	const SERVER =
+		'import { Hono } from "hono";\nconst app = new Hono();\napp.get("/api/hi", (c) => c.json({ hi: 1 }));\nexport default app;';
+	/** What the SPA shows once the answer is complete: the files of `readStream`. */
+	const shown = (answer: string) =>
+		Object.fromEntries(readStream(answer).files.map((f) => [f.name, f.code.trim()])) as Record<string, string>;
+
+	// Each answer: what the SPA's code view shows at the end must be what the server stores.
+	const answers: Record<string, string> = {
+		"a draft block, then the final one": `Plan\n\`\`\`html\n<p>draft</p>\n\`\`\`\nBetter:\n\`\`\`html\n${DOC}\n\`\`\``,
+		"an htm fence": `\`\`\`htm\n${DOC}\n\`\`\``,
+		"a thinking fence before the page": `\`\`\`thinking\nplan\n\`\`\`\n\`\`\`html\n${DOC}\n\`\`\``,
+		"a bare fence holding a document": `\`\`\`\n${DOC}\n\`\`\``,
+		"a tagged page and server": `- plan\n\`\`\`html index.html\n${DOC}\n\`\`\`\n\n\`\`\`js server.js\n${SERVER}\n\`\`\``,
+		"the server first, then the page": `\`\`\`javascript server.js\n${SERVER}\n\`\`\`\n\`\`\`html\n${DOC}\n\`\`\``,
+		"a snippet that is not a file of the app": `\`\`\`js\nfetch("api/x")\n\`\`\`\n\`\`\`html\n${DOC}\n\`\`\``,
+	};
+	for (const [name, answer] of Object.entries(answers)) {
+		it(`agrees on ${name}`, () => {
+			const stored = extractApp(answer);
+			expect(stored.ok).toBe(true);
+			if (!stored.ok) return;
+			const view = shown(answer);
+			expect(view["index.html"]).toBe(stored.html);
+			expect(view["server.js"]).toBe(stored.server ?? undefined);
+		});
+	}
+
+	it("tags blocks with their files, and refuses a cut or empty server block", () => {
+		const answer = `\`\`\`html index.html\n${DOC}\n\`\`\`\n\`\`\`js server.js\n${SERVER}\n\`\`\``;
+		expect(scanBlocks(answer).map((b) => [b.file, b.info, b.closed])).toEqual([
+			["index.html", "html index.html", true],
+			["server.js", "js server.js", true],
+		]);
+		expect(extractApp(answer)).toEqual({ ok: true, html: DOC, server: SERVER });
+		expect(extractApp(answer.slice(0, -10))).toMatchObject({ ok: false, code: "truncated_answer" });
+		expect(extractApp(`\`\`\`html\n${DOC}\n\`\`\`\n\`\`\`js server.js\n\n\`\`\``)).toMatchObject({
+			ok: false,
+			code: "invalid_server",
+		});
+	});
+
+	it("while streaming, shows the block being written and which file it is", () => {
+		const partial = `Plan:\n- a page\n\`\`\`html index.html\n${DOC}\n\`\`\`\n\`\`\`js server.js\nimport { Hono }\n\`\``;
+		const view = readStream(partial);
+		expect(view.plan).toBe("- a page");
+		expect(view.writing).toBe("server.js");
+		expect(view.files.map((f) => [f.name, f.complete])).toEqual([
+			["index.html", true],
+			["server.js", false],
+		]);
+		expect(view.files[1].code).toBe("import { Hono }\n");
+		// A fence still being opened stays out of the plan.
+		expect(readStream("Plan:\n- a page\n``").plan).toBe("- a page");
+		expect(readStream("Plan:\n- a page\n```htm").files).toEqual([]);
 	});
 });

@@ -27,11 +27,16 @@ export default defineProject(async () => {
 							// Fast failures for the fault tests; the defaults are 30 s and 1 retry.
 							LLM_IDLE_TIMEOUT_MS: "1000",
 							LLM_MAX_RETRIES: "0",
+							// A short wall clock for apps' server code, so the hang tests are quick.
+							APP_SERVER_TIMEOUT_MS: "1000",
+							// The fake model's server stands in for a public site that apps' servers may fetch.
+							OUTBOUND_ALLOW_ORIGINS: fake,
 						},
 						ratelimits: {
 							// Roomy, so 50 concurrent edits from one client are not limited...
 							GENERATE_LIMITER: { namespace_id: "3001", simple: { limit: 100_000, period: 60 } },
 							DATA_LIMITER: { namespace_id: "3002", simple: { limit: 100_000, period: 60 } },
+							APP_LIMITER: { namespace_id: "3003", simple: { limit: 100_000, period: 60 } },
 							// ...and a tight one that the rate-limit tests swap in.
 							TIGHT_LIMITER: { namespace_id: "3999", simple: { limit: 3, period: 60 } },
 						},

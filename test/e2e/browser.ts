@@ -1,47 +1,19 @@
 /**
- * Launches Debian's Chromium (`apt-get install chromium`) through playwright-core:
- * `npx playwright install` cannot download a browser here, and CI installs this one.
+ * The browser tests' helpers: screenshots, pages whose errors are collected,
+ * and what each open page showed when a test failed. Importing this module
+ * registers that `afterEach`, so only test files may import it; the browser
+ * itself comes from ./chromium.ts, which the benchmarks use too.
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterEach, expect } from "vitest";
 import { repoRoot } from "../migrations.ts";
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export { type KilnBrowser, launchBrowser } from "./chromium.ts";
 
 /** Git-ignored: the screenshots the browser tests write, for people to look at. */
 export const screenshotDir = path.join(repoRoot, "screenshots");
-
-/**
- * Flags: headless without a sandbox (containers), and without the background
- * services (updates, sync, field trials...) that otherwise flood a closed network.
- */
-const ARGS = [
-	"--headless",
-	"--no-sandbox",
-	"--disable-gpu",
-	"--disable-quic",
-	"--no-first-run",
-	"--disable-background-networking",
-	"--disable-component-update",
-	"--disable-sync",
-	"--disable-default-apps",
-	"--disable-extensions",
-	"--metrics-recording-only",
-	"--mute-audio",
-];
-
-export interface KilnBrowser {
-	browser: Browser;
-	close: () => Promise<void>;
-}
-
-/** A fresh Chromium (playwright gives each launch its own throwaway profile directory). */
-export async function launchBrowser(): Promise<KilnBrowser> {
-	const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
-	return { browser, close: () => browser.close().catch(() => {}) };
-}
 
 /** Writes screenshots/<name>.png (full page). */
 export async function screenshot(page: Page, name: string): Promise<string> {

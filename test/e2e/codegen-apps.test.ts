@@ -150,7 +150,11 @@ describe("without project origins (PROJECT_ORIGIN=off)", () => {
 			}),
 		});
 		const project = /"project":"([a-z0-9]+)"/.exec(await res.text())?.[1] as string;
-		const served = await fetch(`${sandboxed.url}/p/${project}`, { redirect: "manual" });
+		// The share link redirects to the app's canonical URL, whose slash lets its relative api/ URLs reach its server.
+		const bare = await fetch(`${sandboxed.url}/p/${project}`, { redirect: "manual" });
+		expect(bare.status).toBe(302);
+		expect(bare.headers.get("location")).toBe(`/p/${project}/`);
+		const served = await fetch(`${sandboxed.url}/p/${project}/`, { redirect: "manual" });
 		expect(served.status).toBe(200);
 		expect(served.headers.get("content-security-policy")).toBe(
 			"sandbox allow-scripts allow-forms allow-modals allow-popups",

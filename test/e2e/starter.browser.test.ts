@@ -219,4 +219,23 @@ describe("the SPA as served", () => {
 		await screenshot(page, "13-phone-code");
 		await page.context().close();
 	});
+
+	it("opens someone else's app on a phone at its preview, not its code", async () => {
+		const maker = await openPage(chromium.browser);
+		await maker.page.goto(dev.url);
+		await maker.page.getByRole("button", { name: /^Calculator/ }).click();
+		await maker.page.waitForURL(/\/projects\/[a-z0-9]+\/v\/1$/);
+		const link = maker.page.url().replace(/\/v\/1$/, "");
+		await maker.page.context().close();
+
+		// A fresh browser holds no edit token for it: a visitor following a shared link.
+		const { page, errors } = await openPage(chromium.browser, { viewport: { width: 375, height: 740 } });
+		await page.goto(link);
+		await page.getByRole("button", { name: "Remix to edit" }).waitFor();
+		expect(await page.getByRole("tab", { name: "Preview" }).getAttribute("aria-selected")).toBe("true");
+		expect(await page.getByRole("tab", { name: "Code" }).getAttribute("aria-selected")).toBe("false");
+		await poll(() => preview(page).locator("#out").count()).toBe(1);
+		expect(errors).toEqual([]);
+		await page.context().close();
+	});
 });

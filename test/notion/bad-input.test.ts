@@ -6,7 +6,7 @@
 import { createExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { signWebhookPayload } from "@notionhq/client";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { MAX_BODY_BYTES } from "../../src/shared/api";
 import worker from "../../workers/notion/index";
 import {
@@ -279,6 +279,22 @@ describe("the event log", () => {
 				createExecutionContext(),
 			);
 			await expectRejected(res, 503, "not_configured");
+		}
+	});
+	it("checks the operator token once per request", async () => {
+		// sameSecret hashes both sides, here both the operator token: one check is two digests of exactly those bytes.
+		const digest = vi.spyOn(crypto.subtle, "digest");
+		const secret = new TextEncoder().encode(OPERATOR_TOKEN).join();
+		const checks = () =>
+			digest.mock.calls.filter(([, data]) => new Uint8Array(data as Uint8Array).join() === secret).length / 2;
+		try {
+			for (const path of ["/events", `/events/${uuid()}`]) {
+				digest.mockClear();
+				await get(path);
+				expect(checks(), path).toBe(1);
+			}
+		} finally {
+			digest.mockRestore();
 		}
 	});
 	it("replaying an unknown event → 404", async () => {

@@ -67,6 +67,11 @@ describe("decodeEntities", () => {
 			"Tom & Jerry – ☺ <b> &unknown;",
 		);
 	});
+	it("decodes every named reference a page title uses, not a short list", () => {
+		expect(decodeEntities("News &mdash; Front page &raquo; Caf&eacute; &hellip; &euro;5 &copy 2026 AT&T")).toBe(
+			"News — Front page » Café … €5 © 2026 AT&T",
+		);
+	});
 });
 
 describe("httpUrl", () => {

@@ -10,4 +10,6 @@ interface CodegenBindings {
 	LLM_MAX_RETRIES?: string;
 	LLM_MAX_OUTPUT_TOKENS?: string;
 	PROJECT_ORIGIN?: string;
+	APP_SERVER_TIMEOUT_MS?: string;
+	OUTBOUND_ALLOW_ORIGINS?: string;
 }

@@ -3,14 +3,16 @@ import { createProject, getProjectAndVersion, insertNextVersion, type Version } 
 import { bearerToken, sameSecret } from "../../src/http/auth";
 import { readJson } from "../../src/http/body";
 import { HttpError, rootCause } from "../../src/http/errors";
+import { appContentHash, fencedFiles } from "../../src/shared/answer";
 import { type GenerateRequest, type GenerationStats, generateRequest } from "../../src/shared/api";
 import { sha256Hex } from "../../src/shared/hash";
 import type { CodegenEnv } from "./context";
-import { extractHtml, titleOf } from "./llm/extract";
-import { buildMessages, SYSTEM_PROMPT } from "./llm/prompt";
+import { extractAppFiles, titleOf } from "./llm/extract";
+import { buildMessages, systemPrompt } from "./llm/prompt";
 import { languageModel } from "./llm/provider";
 import { streamAnswer } from "./llm/stream";
 import { clientKey, rateLimit } from "./rate-limit";
+import { checkServerModule } from "./sandbox/check";
 import { generationSettings, llmConfig } from "./settings";
 import { sseStream } from "./sse";
 import { findStarter } from "./starters";
@@ -77,15 +79,15 @@ export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> 
 		// Everything Kiln does before the model is called (body, rate limit, lookup, token): for the log.
 		const beforeModelMs = Date.now() - startedAt;
 		sse.send({ event: "start", data: editToken ? { project: projectId, editToken } : { project: projectId } });
-		let code: string;
+		let files: { html: string; server: string | null };
 		let firstTokenAt: number | null;
 		let outputTokens: number;
 		let provider: string;
 		let model: string;
 		if (starter) {
 			firstTokenAt = Date.now();
-			sse.send({ event: "delta", data: { text: `\`\`\`html\n${starter.code}\n\`\`\`\n` } });
-			code = starter.code;
+			files = { html: starter.code, server: starter.server ?? null };
+			sse.send({ event: "delta", data: { text: `${fencedFiles(files)}\n` } });
 			outputTokens = 0;
 			provider = "starter";
 			model = starter.id;
@@ -93,8 +95,11 @@ export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> 
 			if (!config.configured) return; // narrowed above
 			const outcome = await streamAnswer({
 				model: languageModel(config, c.env),
-				system: SYSTEM_PROMPT,
-				messages: buildMessages(req.prompt, base ? { code: base.code, number: base.number } : undefined),
+				system: systemPrompt({ servers: Boolean((c.env as { LOADER?: WorkerLoader }).LOADER) }),
+				messages: buildMessages(
+					req.prompt,
+					base ? { html: base.code, server: base.server, number: base.number } : undefined,
+				),
 				settings: generationSettings(c.env),
 				onDelta: (text) => sse.send({ event: "delta", data: { text } }),
 				signal: sse.gone,
@@ -104,12 +109,22 @@ export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> 
 				sse.send({ event: "error", data: { code: outcome.code, message: outcome.message } });
 				return log({ project: projectId, outcome: outcome.code, d1Queries: c.get("d1Queries")() });
 			}
-			const extracted = extractHtml(outcome.text, outcome.finishReason);
+			const extracted = extractAppFiles(outcome.text, outcome.finishReason);
 			if (!extracted.ok) {
 				sse.send({ event: "error", data: { code: extracted.code, message: extracted.message } });
 				return log({ project: projectId, outcome: extracted.code, d1Queries: c.get("d1Queries")() });
 			}
-			code = extracted.html;
+			files = { html: extracted.html, server: extracted.server };
+			// A server module that cannot run is refused now, not on its first request. Without
+			// a loader it cannot be checked, nor run: it is kept, and its api/ answers 501.
+			const loader = (c.env as { LOADER?: WorkerLoader }).LOADER;
+			if (files.server !== null && loader) {
+				const checked = await checkServerModule(loader, files.server);
+				if (!checked.ok) {
+					sse.send({ event: "error", data: { code: "invalid_server", message: checked.message } });
+					return log({ project: projectId, outcome: "invalid_server", d1Queries: c.get("d1Queries")() });
+				}
+			}
 			firstTokenAt = outcome.firstTokenAt;
 			outputTokens = outcome.outputTokens ?? Math.ceil(outcome.text.length / 4);
 			provider = config.provider;
@@ -119,14 +134,22 @@ export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> 
 		if (sse.gone.aborted) return log({ project: projectId, outcome: "client_gone", d1Queries: c.get("d1Queries")() });
 		const finishedAt = Date.now();
 		const stats = statsOf(startedAt, firstTokenAt, finishedAt, outputTokens);
-		const version = { prompt: req.prompt, code, contentHash: await sha256Hex(code), provider, model, stats };
+		const version = {
+			prompt: req.prompt,
+			code: files.html,
+			server: files.server,
+			contentHash: await appContentHash(files),
+			provider,
+			model,
+			stats,
+		};
 		let number: number | null;
 		if (base) {
 			number = await insertNextVersion(db, projectId, base.number, version);
 		} else {
 			await createProject(db, {
 				id: projectId,
-				title: (titleOf(code) ?? req.prompt.trim()).slice(0, 80),
+				title: (titleOf(files.html) ?? req.prompt.trim()).slice(0, 80),
 				editTokenHash: await sha256Hex(editToken as string),
 				firstVersion: version,
 			});

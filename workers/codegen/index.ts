@@ -10,6 +10,8 @@ import { projectsRoutes } from "./routes/projects";
 import { serveRoutes } from "./routes/serve";
 
 export type { CodegenEnv } from "./context";
+/** The sandbox's outbound fetch and document store (loopback entrypoints handed to apps' server code). */
+export { AppData, AppOutbound } from "./sandbox/entrypoints";
 
 const app = createApp<CodegenEnv>()
 	.use(withDb)

@@ -8,8 +8,9 @@ export function appLinks(requestUrl: string, project: string, pattern: string | 
 	const main = new URL(requestUrl).origin;
 	const own = projectOrigin(project, requestUrl, pattern);
 	const share = version === undefined ? `${main}/p/${project}` : `${main}/p/${project}/v/${version}`;
-	if (!own) return { appUrl: share, shareUrl: share, isolation: "sandbox" };
-	return { appUrl: version === undefined ? `${own}/` : `${own}/v/${version}`, shareUrl: share, isolation: "origin" };
+	// Where the app runs ends in a slash, so its relative api/... URLs reach its own version's server.
+	if (!own) return { appUrl: `${share}/`, shareUrl: share, isolation: "sandbox" };
+	return { appUrl: version === undefined ? `${own}/` : `${own}/v/${version}/`, shareUrl: share, isolation: "origin" };
 }
 
 /** The project whose own origin a request was sent to, if any. */

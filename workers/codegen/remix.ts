@@ -32,6 +32,7 @@ export async function remix(
 		firstVersion: {
 			prompt: source.prompt,
 			code: source.code,
+			server: source.server,
 			contentHash: source.contentHash,
 			provider: source.provider,
 			model: source.model,

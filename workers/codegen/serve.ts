@@ -54,6 +54,7 @@ export async function serveLatest(c: Context<CodegenEnv>, project: string, isola
  * Pinned versions never change, so an isolate keeps the ones it served in
  * memory too (least recently used first out, within a byte budget): a hit there
  * costs no I/O at all. Behind it, the data centre's Workers cache; behind that, D1.
+ * Hand-written: a Map keeps insertion order, which is the whole of an LRU; a library would add nothing.
  */
 const MEMORY_BUDGET_BYTES = 8 * 1024 * 1024;
 const memory = new Map<string, { body: string; headers: [string, string][]; bytes: number }>();

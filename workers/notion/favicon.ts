@@ -9,6 +9,8 @@
  *
  * @example const site = await lookupSite(db, "https://example.com/a", { timeoutMs: 3000 })
  */
+
+import { decodeHTML } from "entities";
 import type { Db } from "../../src/db/client";
 import { getFavicon, putFavicon } from "../../src/db/notion";
 import { clip } from "../../src/http/redact";
@@ -137,17 +139,13 @@ async function readHead(url: URL, opts: SiteFetchOptions) {
 	return { ...found, links, finalUrl: httpUrl(res.url || url.href) ?? url };
 }
 
-const NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
-
-/** HTMLRewriter hands over text as written: "&amp;" stays "&amp;" until decoded here. */
+/**
+ * HTMLRewriter hands over text as written: "&amp;" stays "&amp;" until decoded
+ * here, with the whole HTML table (`&mdash;`, `&raquo;`, numeric, and the
+ * legacy forms without ";") as a browser decodes a <title>.
+ */
 export function decodeEntities(text: string): string {
-	return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, name: string) => {
-		if (name[0] === "#") {
-			const code = name[1] === "x" || name[1] === "X" ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
-			return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-		}
-		return NAMED[name.toLowerCase()] ?? whole;
-	});
+	return decodeHTML(text);
 }
 
 /** The stream, ended after `max` bytes. */

@@ -1,30 +1,37 @@
 /**
  * The code, highlighted, as it streams in: the model's plan first (prose),
- * then the HTML. Lines are memoised, so each frame re-renders only the lines
- * that changed (in practice the last few). Follows the end of the text while
- * it grows unless the reader has scrolled up.
+ * then the app's files (the page, and the server module when the app has
+ * one), one at a time behind file tabs. What is split out of the stream comes
+ * from src/shared/answer.ts, the reader the server stores versions with, so
+ * what is shown is what will be stored. Lines are memoised, so each frame
+ * re-renders only the lines that changed (in practice the last few). Follows
+ * the end of the text while it grows unless the reader has scrolled up.
  */
-import { memo, useEffect, useMemo, useRef } from "react";
+import { memo, useEffect, useMemo, useRef, useState } from "react";
+import { type AppFile, PAGE_FILE, type StreamView } from "../../shared/answer";
 import { highlightLines, type Token } from "../lib/highlight";
-import { splitStream } from "../lib/stream-text";
 import { CopyButton } from "./CopyButton";
 
 export function CodeView({
-	text,
+	view,
 	streaming,
 	label,
-	raw = false,
 }: {
-	/** The model's text while streaming, or a stored version's code. */
-	text: string;
+	/** The model's answer so far (`readStream`), or a stored version's files. */
+	view: StreamView;
 	streaming: boolean;
-	/** What this is, e.g. "index.html · v2". */
+	/** Which version this is, e.g. "v2" or "writing v3". */
 	label: string;
-	/** True for stored code (no plan or fences to strip). */
-	raw?: boolean;
 }) {
-	const parts = useMemo(() => (raw ? { plan: "", code: text, codeComplete: true } : splitStream(text)), [text, raw]);
-	const lines = useMemo(() => highlightLines(parts.code), [parts.code]);
+	const [picked, setPicked] = useState<AppFile | null>(null);
+	// While streaming, follow the file being written; a click picks one to stay on.
+	useEffect(() => {
+		if (streaming) setPicked(null);
+	}, [streaming]);
+	const shownName = picked ?? view.writing ?? PAGE_FILE;
+	const file = view.files.find((f) => f.name === shownName) ?? view.files[0] ?? null;
+	const code = file?.code ?? "";
+	const lines = useMemo(() => highlightLines(code), [code]);
 	const scroller = useRef<HTMLElement>(null);
 	const following = useRef(true);
 	useEffect(() => {
@@ -34,19 +41,37 @@ export function CodeView({
 	useEffect(() => {
 		if (streaming) following.current = true;
 	}, [streaming]);
-	const lineCount = parts.code ? lines.length : 0;
+	const lineCount = code ? lines.length : 0;
+	const fileLabel = `${file?.name ?? PAGE_FILE} · ${label}`;
 	return (
 		<div className="code-view" data-streaming={streaming || undefined}>
 			<div className="panel-toolbar">
-				<span className="code-file">{label}</span>
+				{view.files.length > 1 ? (
+					<div className="code-files">
+						{view.files.map((f) => (
+							<button
+								key={f.name}
+								type="button"
+								className="code-file code-file-tab"
+								aria-pressed={f.name === file?.name}
+								onClick={() => setPicked(f.name)}
+							>
+								{f.name}
+							</button>
+						))}
+						<span className="code-file-version">{label}</span>
+					</div>
+				) : (
+					<span className="code-file">{fileLabel}</span>
+				)}
 				<span className="code-meta" aria-live="off">
 					{lineCount ? `${lineCount.toLocaleString("en")} lines` : ""}
 				</span>
 				<CopyButton
-					text={parts.code}
+					text={code}
 					label="Copy code"
 					toast="Code copied"
-					disabled={!parts.code || (streaming && !parts.codeComplete)}
+					disabled={!code || (streaming && !file?.complete)}
 				/>
 			</div>
 			<section
@@ -55,20 +80,20 @@ export function CodeView({
 				// A scrollable region must be reachable by keyboard.
 				// biome-ignore lint/a11y/noNoninteractiveTabindex: scroll container
 				tabIndex={0}
-				aria-label={`Code: ${label}`}
+				aria-label={`Code: ${fileLabel}`}
 				aria-busy={streaming}
 				onScroll={(e) => {
 					const el = e.currentTarget;
 					following.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
 				}}
 			>
-				{parts.plan && (
+				{view.plan && (
 					<section className="code-plan" aria-label="The model's plan">
 						<h3>Plan</h3>
-						<p>{parts.plan}</p>
+						<p>{view.plan}</p>
 					</section>
 				)}
-				{parts.code ? (
+				{code ? (
 					<pre className="code">
 						<code>
 							{lines.map((line, i) => (
@@ -78,7 +103,7 @@ export function CodeView({
 									n={i + 1}
 									tokens={line}
 									sig={signature(line)}
-									caret={streaming && i === lines.length - 1}
+									caret={streaming && view.writing === file?.name && i === lines.length - 1}
 								/>
 							))}
 						</code>
@@ -86,7 +111,7 @@ export function CodeView({
 				) : streaming ? (
 					<p className="code-waiting">
 						<span className="dots" aria-hidden="true" />
-						{parts.plan ? "Planning…" : "Waiting for the first token…"}
+						{view.plan ? "Planning…" : "Waiting for the first token…"}
 					</p>
 				) : (
 					<p className="code-waiting">No code yet.</p>

@@ -12,7 +12,7 @@ import {
 	useRef,
 	useState,
 } from "react";
-import { MAX_PROMPT_CHARS } from "../../shared/api";
+import { MAX_PROMPT_CHARS } from "../../shared/limits";
 import { SendIcon, StopIcon } from "./icons";
 
 export interface PromptFormHandle {

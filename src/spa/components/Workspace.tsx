@@ -4,7 +4,8 @@
  * screen is what a follow-up edits, so editing an older one branches from it.
  * Loading the project is lib/use-project.ts's job.
  */
-import { useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
+import { PAGE_FILE, readStream, SERVER_FILE, type StreamView } from "../../shared/answer";
 import { ApiError, remix } from "../lib/api";
 import { getEditToken, rememberApp, saveEditToken } from "../lib/edit-tokens";
 import { navigate, projectPath } from "../lib/router";
@@ -12,7 +13,6 @@ import type { Generation } from "../lib/use-generation";
 import { useMedia } from "../lib/use-media";
 import { useProject } from "../lib/use-project";
 import { CodeView } from "./CodeView";
-import { DiffView } from "./DiffView";
 import { Header } from "./Header";
 import { RemixIcon, ShareIcon } from "./icons";
 import { Link } from "./Link";
@@ -25,6 +25,9 @@ import { StatsBar } from "./StatsBar";
 import { TabList } from "./Tabs";
 import { useToast } from "./Toast";
 import { VersionList } from "./VersionList";
+
+// Only the Changes tab needs it (and jsdiff): loaded when first shown, not with the first page.
+const DiffView = lazy(() => import("./DiffView").then((m) => ({ default: m.DiffView })));
 
 type Tab = "preview" | "code" | "versions" | "changes";
 
@@ -49,11 +52,12 @@ export function Workspace({
 	onStop: () => void;
 	onDismiss: () => void;
 }) {
-	const [tab, setTab] = useState<Tab>("code");
+	const narrow = useMedia("(max-width: 899px)");
+	// On a phone, someone else's app (no edit token here) opens on what it does, not on its code.
+	const [tab, setTab] = useState<Tab>(() => (narrow && !getEditToken(project) ? "preview" : "code"));
 	const [compare, setCompare] = useState<{ from: number; to: number } | null>(null);
 	const [sharing, setSharing] = useState(false);
 	const [remixing, setRemixing] = useState(false);
-	const narrow = useMedia("(max-width: 899px)");
 	const toast = useToast();
 	const lastPreview = useRef<string | null>(null);
 
@@ -111,13 +115,12 @@ export function Workspace({
 	// The streamed text stays on screen until the stored version replaces it (or after a failure).
 	const showingStream = streaming || (mine && generation.status !== "idle" && generation.text && !currentSummary);
 	const nextNumber = (latest ?? 0) + 1;
-	const codeText = showingStream ? generation.text : code && code.n === current ? code.code : null;
-	const streamIsCode = Boolean(showingStream);
-	const codeLabel = streaming
-		? `index.html · writing v${nextNumber}`
-		: current
-			? `index.html · v${current}`
-			: "index.html";
+	const codeView: StreamView | null = showingStream
+		? readStream(generation.text)
+		: code && code.n === current
+			? storedView(code)
+			: null;
+	const codeLabel = streaming ? `writing v${nextNumber}` : current ? `v${current}` : "";
 	// While a just-written version loads, the previous preview stays rather than flashing empty.
 	if (currentSummary) lastPreview.current = currentSummary.appUrl;
 	const previewSrc = currentSummary?.appUrl ?? lastPreview.current;
@@ -172,26 +175,28 @@ export function Workspace({
 		}
 		if (tab === "changes") {
 			return versions.length > 1 ? (
-				<DiffView
-					versions={versions}
-					from={cmp.from}
-					to={cmp.to}
-					loadVersion={loadVersion}
-					onChange={(from, to) => setCompare({ from, to })}
-				/>
+				<Suspense fallback={<p className="code-waiting">Loading the changes…</p>}>
+					<DiffView
+						versions={versions}
+						from={cmp.from}
+						to={cmp.to}
+						loadVersion={loadVersion}
+						onChange={(from, to) => setCompare({ from, to })}
+					/>
+				</Suspense>
 			) : (
 				<p className="code-waiting">
 					Changes between versions appear here once there are two. Send a follow-up to make one.
 				</p>
 			);
 		}
-		return codeText === null ? (
+		return codeView === null ? (
 			<p className="code-waiting">
 				<span className="dots" aria-hidden="true" />
 				Loading the code…
 			</p>
 		) : (
-			<CodeView text={codeText} streaming={streaming} label={codeLabel} raw={!streamIsCode} />
+			<CodeView view={codeView} streaming={streaming} label={codeLabel} />
 		);
 	};
 
@@ -340,4 +345,11 @@ export function Workspace({
 
 function absolute(url: string): string {
 	return new URL(url, location.origin).href;
+}
+
+/** A stored version's files, shown like a finished stream (no plan). */
+function storedView(version: { code: string; server: string | null }): StreamView {
+	const files: StreamView["files"] = [{ name: PAGE_FILE, code: version.code, complete: true }];
+	if (version.server !== null) files.push({ name: SERVER_FILE, code: version.server, complete: true });
+	return { plan: "", files, writing: null };
 }

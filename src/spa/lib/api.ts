@@ -6,15 +6,14 @@
  */
 import { hc, type InferResponseType } from "hono/client";
 import type { CodegenApp } from "../../../workers/codegen/index";
-import {
-	type ConfigJson,
-	type GenerateEvent,
-	type GenerateRequest,
-	generateRequest,
-	type ProjectJson,
-	type RemixRequest,
-	type RemixResponse,
-	type VersionSummaryJson,
+import type {
+	ConfigJson,
+	GenerateEvent,
+	GenerateRequest,
+	ProjectJson,
+	RemixRequest,
+	RemixResponse,
+	VersionSummaryJson,
 } from "../../shared/api";
 import { readSse } from "./sse";
 
@@ -120,8 +119,12 @@ export async function fetchVersion(project: string, n: number, signal?: AbortSig
 	}
 }
 
-/** Checks a request against the shared contract before it leaves the browser. */
-export function validateGenerate(req: GenerateRequest): string | null {
+/**
+ * Checks a request against the shared contract before it leaves the browser.
+ * The contract (and zod with it) loads on the first check, not with the first page.
+ */
+export async function validateGenerate(req: GenerateRequest): Promise<string | null> {
+	const { generateRequest } = await import("../../shared/api");
 	const parsed = generateRequest.safeParse(req);
 	return parsed.success ? null : (parsed.error.issues[0]?.message ?? "That request is not valid.");
 }

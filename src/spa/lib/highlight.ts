@@ -3,6 +3,7 @@
  * <style> and JavaScript in <script>. It tolerates text that is cut off
  * anywhere (the code is highlighted while it streams in) and produces tokens,
  * never HTML, so model output is only ever rendered as text.
+ * Hand-written, not Prism or Shiki: those re-highlight whole text and expect it complete, and weigh more than this.
  */
 export type TokenKind =
 	| "plain"

@@ -1,10 +1,14 @@
 /**
- * A Server-Sent Events reader for a fetch() body (EventSource cannot POST).
- * Follows the WHATWG parsing rules that matter here: `event:` and `data:`
- * fields, several data lines joined by "\n", comments (`:`) ignored, and an
- * event dispatched at each blank line. Lines may end in \n, \r\n or \r.
+ * Server-Sent Events from a fetch() body (EventSource cannot POST), parsed by
+ * eventsource-parser: the WHATWG rules (fields, multi-line data, comments,
+ * \n, \r\n or \r line ends split anywhere), so this module only feeds it. As
+ * the standard says, an event cut off before its blank line is dropped: it
+ * may be truncated.
  */
+import { createParser } from "eventsource-parser";
+
 export interface SseMessage {
+	/** The event's name; "message" when the server named none. */
 	event: string;
 	data: string;
 }
@@ -12,55 +16,21 @@ export interface SseMessage {
 export async function* readSse(body: ReadableStream<Uint8Array>, signal?: AbortSignal): AsyncGenerator<SseMessage> {
 	const reader = body.getReader();
 	const decoder = new TextDecoder();
-	let buffer = "";
-	let event = "";
-	let data: string[] = [];
+	const ready: SseMessage[] = [];
+	const parser = createParser({ onEvent: (m) => ready.push({ event: m.event || "message", data: m.data }) });
 	const onAbort = () => reader.cancel().catch(() => {});
 	signal?.addEventListener("abort", onAbort, { once: true });
 	try {
 		while (true) {
 			const { value, done } = await reader.read();
-			buffer += decoder.decode(value, { stream: !done });
-			if (done) {
-				// A last event without its blank line still counts.
-				if (buffer && !buffer.endsWith("\n")) buffer += "\n";
-				buffer += "\n";
-			}
-			let nl = nextLineEnd(buffer);
-			while (nl) {
-				const line = buffer.slice(0, nl.at);
-				buffer = buffer.slice(nl.at + nl.length);
-				if (line === "") {
-					if (data.length) yield { event: event || "message", data: data.join("\n") };
-					event = "";
-					data = [];
-				} else if (!line.startsWith(":")) {
-					const colon = line.indexOf(":");
-					const field = colon === -1 ? line : line.slice(0, colon);
-					let val = colon === -1 ? "" : line.slice(colon + 1);
-					if (val.startsWith(" ")) val = val.slice(1);
-					if (field === "event") event = val;
-					else if (field === "data") data.push(val);
-				}
-				nl = nextLineEnd(buffer);
-			}
-			if (done) break;
+			// At the end, one "\n" settles a last lone "\r" (the parser waits to see if "\n" follows)
+			// and completes nothing else: an event still needs its blank line.
+			parser.feed(done ? `${decoder.decode()}\n` : decoder.decode(value, { stream: true }));
+			yield* ready.splice(0);
+			if (done) return;
 		}
 	} finally {
 		signal?.removeEventListener("abort", onAbort);
 		reader.releaseLock();
 	}
-}
-
-/** Where the first complete line ends; a lone trailing \r waits for a possible \n. */
-function nextLineEnd(s: string): { at: number; length: number } | null {
-	for (let i = 0; i < s.length; i++) {
-		const ch = s.charCodeAt(i);
-		if (ch === 10) return { at: i, length: 1 };
-		if (ch === 13) {
-			if (i + 1 === s.length) return null;
-			return { at: i, length: s.charCodeAt(i + 1) === 10 ? 2 : 1 };
-		}
-	}
-	return null;
 }

@@ -53,7 +53,7 @@ export function useGeneration() {
 	useEffect(() => () => abortRef.current?.abort(), []);
 
 	const start = useCallback(async (request: GenerateRequest, callbacks: GenerationCallbacks = {}) => {
-		const invalid = validateGenerate(request);
+		const invalid = await validateGenerate(request);
 		if (invalid) {
 			setState({ ...IDLE, status: "error", request, error: new ApiError(400, "invalid_request", invalid) });
 			return;

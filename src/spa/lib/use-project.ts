@@ -10,7 +10,7 @@ import { type ApiError, fetchProject, fetchVersion, type ProjectWithVersions, ty
 export function useProject(project: string, routeVersion: number | null, justWrote: number | null) {
 	const [data, setData] = useState<ProjectWithVersions | null>(null);
 	const [loadError, setLoadError] = useState<ApiError | null>(null);
-	const [code, setCode] = useState<{ n: number; code: string } | null>(null);
+	const [code, setCode] = useState<{ n: number; code: string; server: string | null } | null>(null);
 	const cache = useRef(new Map<string, Promise<Version>>());
 
 	// The project, again after each version this page writes.
@@ -54,7 +54,7 @@ export function useProject(project: string, routeVersion: number | null, justWro
 		if (current === null || !currentSummary) return;
 		let live = true;
 		loadVersion(current).then(
-			(v) => live && setCode({ n: v.number, code: v.code }),
+			(v) => live && setCode({ n: v.number, code: v.code, server: v.server }),
 			(err: ApiError) => live && setLoadError(err),
 		);
 		return () => {

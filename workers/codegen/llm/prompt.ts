@@ -1,4 +1,5 @@
 import type { ModelMessage } from "ai";
+import { fencedFiles } from "../../../src/shared/answer";
 
 /**
  * The system prompt: one complete HTML file in an ```html fence, a short plan
@@ -9,7 +10,7 @@ export const SYSTEM_PROMPT = `You are Kiln, an expert web developer who builds s
 
 Answer in exactly this shape:
 1. A short plan: at most 5 bullet lines of plain text saying what you will build.
-2. Then the whole app as ONE complete HTML file in a single \`\`\`html fenced block, starting with <!DOCTYPE html> and ending with </html>. Nothing after the closing fence.
+2. Then the whole app as ONE complete HTML file in a single \`\`\`html index.html fenced block, starting with <!DOCTYPE html> and ending with </html>. Nothing after the closing fence.
 
 Rules:
 - All HTML, CSS and JavaScript in that one file. You may load libraries from a CDN (e.g. https://cdn.jsdelivr.net, https://esm.sh) with <script> or <link> tags.
@@ -28,16 +29,46 @@ Then, in your JavaScript (every call returns a Promise):
 Collection names and keys: letters, digits, "_", "-" (keys may also contain "." and ":"). At most 10,000 documents per app. Handle a failed call by showing a message in the page. Use localStorage only for one visitor's own preferences, and wrap every use of it in try/catch: browsers that block third-party storage throw when the app is embedded in a preview.`;
 
 /**
+ * Taught only where apps' server code can run (a LOADER binding): when a
+ * server is worth writing, its fence, Hono, env.db, and relative api/ URLs so
+ * that each version's page reaches its own version's server.
+ */
+const SERVER_SECTION = `
+
+Server code (optional): most apps need only the page and the data store. Add a server only when the app needs logic the browser must not be trusted with or cannot do: checking or computing on the server (one vote per option, a score that must be validated, a total everyone agrees on), calling another site's API from the server, or shaping data before it is stored. Then write, after the page, a second block:
+\`\`\`js server.js
+import { Hono } from "hono";
+const app = new Hono();
+app.get("/api/items", async (c) => c.json(await c.env.db.list("items")));
+app.post("/api/items", async (c) => { const body = await c.req.json(); /* validate */ await c.env.db.put("items", crypto.randomUUID(), body); return c.json({ ok: true }); });
+export default app;
+\`\`\`
+Rules for server.js: an ES module whose default export has fetch(request, env) (a Hono app does); "hono" is the only module you can import; every route starts with /api/; env.db has the same list/get/put/delete as kiln.db (await each call); fetch() may call public https APIs only; answer JSON errors with a fitting status. In the page, call it with RELATIVE URLs and no leading slash: fetch("api/items"), never fetch("/api/items"), so that each version of the page talks to its own server.`;
+
+const PAGE_ONLY_SECTION = `
+
+Write the page only: this Kiln cannot run server code, so do not write a server.js block; keep data with kiln.db.`;
+
+/** The system prompt, with or without server code depending on whether this Kiln can run it. */
+export function systemPrompt(options: { servers: boolean }): string {
+	return SYSTEM_PROMPT + (options.servers ? SERVER_SECTION : PAGE_ONLY_SECTION);
+}
+
+/**
  * Messages for one generation. A follow-up carries the full code of the version
  * being edited (never a shortened copy: shortened context teaches the model to
  * shorten its answer).
  */
-export function buildMessages(prompt: string, current?: { code: string; number: number }): ModelMessage[] {
+export function buildMessages(
+	prompt: string,
+	current?: { html: string; server: string | null; number: number },
+): ModelMessage[] {
 	if (!current) return [{ role: "user", content: prompt }];
+	const what = current.server === null ? "the complete new file" : "the complete new files";
 	return [
 		{
 			role: "user",
-			content: `Here is the current app (version ${current.number}), in full:\n\n\`\`\`html\n${current.code}\n\`\`\`\n\nChange it as follows, and answer with the plan and the complete new file:\n\n${prompt}`,
+			content: `Here is the current app (version ${current.number}), in full:\n\n${fencedFiles(current)}\n\nChange it as follows, and answer with the plan and ${what}:\n\n${prompt}`,
 		},
 	];
 }

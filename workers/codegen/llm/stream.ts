@@ -33,6 +33,8 @@ export async function streamAnswer(opts: {
 	let timedOut = false;
 	let timer: ReturnType<typeof setTimeout> | null = null;
 	// An idle timer rather than a total one: a fast model writing a long app is fine, a silent one is not.
+	// Hand-written, not the AI SDK's `timeout: { firstChunkMs, chunkMs }`: in ai 7.0 those start only once
+	// the provider's response has arrived, so a provider that never answers would hang (tried: no abort in 4 s).
 	const arm = () => {
 		clearTimeout(timer);
 		timer = setTimeout(() => {

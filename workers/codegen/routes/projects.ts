@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { cors } from "hono/cors";
 import { getProject, getVersion, listVersions } from "../../../src/db/projects";
 import { readJson } from "../../../src/http/body";
 import { HttpError } from "../../../src/http/errors";
@@ -9,6 +10,14 @@ import { appLinks } from "../links";
 import { clientKey, rateLimit } from "../rate-limit";
 import { remix } from "../remix";
 import { dataRoutes } from "./data";
+
+/** What a sandboxed app's data calls may do cross-origin (its origin is opaque: "null"). */
+const sandboxCors = cors({
+	origin: "*",
+	allowMethods: ["GET", "PUT", "DELETE"],
+	allowHeaders: ["content-type"],
+	maxAge: 86400,
+});
 
 /**
  * JSON API over projects for the SPA: a project with its versions, one version
@@ -60,22 +69,7 @@ export const projectsRoutes = new Hono<CodegenEnv>()
 		c.set("projectId", id);
 		// Only a sandboxed app (an opaque origin, so every request is cross-origin) needs CORS
 		// here; where projects have their own origins, other sites get no access.
-		if (!projectOrigin(id, c.req.url, c.env.PROJECT_ORIGIN)) {
-			if (c.req.method === "OPTIONS") {
-				return new Response(null, {
-					status: 204,
-					headers: {
-						"Access-Control-Allow-Origin": "*",
-						"Access-Control-Allow-Methods": "GET, PUT, DELETE",
-						"Access-Control-Allow-Headers": "content-type",
-						"Access-Control-Max-Age": "86400",
-					},
-				});
-			}
-			await next();
-			c.res.headers.set("Access-Control-Allow-Origin", "*");
-			return;
-		}
+		if (!projectOrigin(id, c.req.url, c.env.PROJECT_ORIGIN)) return sandboxCors(c, next);
 		await next();
 	})
 	.route("/:project/data", dataRoutes);

@@ -15,7 +15,10 @@ export interface Starter {
 	id: string;
 	title: string;
 	prompt: string;
+	/** The page. */
 	code: string;
+	/** The server module, for a full-stack starter. */
+	server?: string;
 }
 
 export const STARTERS: readonly Starter[] = [

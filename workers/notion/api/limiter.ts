@@ -11,6 +11,7 @@
  * four arrivals within one second would need four units out at once: Notion
  * never sees more than three requests in any second, whatever the network's
  * delays. The price is throughput: about 3 / (1 s + latency) a second.
+ * Hand-written: rate-limit libraries count per process, and the budget must span every isolate.
  */
 import { DurableObject } from "cloudflare:workers";
 import { sha256Hex } from "../../../src/shared/hash";

@@ -1,0 +1,67 @@
+import type { Context } from "hono";
+import { getVersion } from "../../src/db/projects";
+import { HttpError } from "../../src/http/errors";
+import type { CodegenEnv } from "./context";
+import { rateLimit } from "./rate-limit";
+import { wallClockMs } from "./sandbox/limits";
+import { runAppServer } from "./sandbox/run";
+
+export const NO_LOADER_MESSAGE =
+	"This Kiln cannot run apps' server code: its codegen Worker has no Dynamic Workers binding (LOADER; Workers Paid plan). The page works; its api/ calls do not.";
+
+/**
+ * A request to an app's `api/...` path: the server module of that version (the
+ * latest, or pinned version n) answers it in its sandbox. Refused before the
+ * sandbox: over the project's rate limit (429), no such version (404), a
+ * version without server code (404 no_server), no loader binding (501).
+ */
+export async function serveAppApi(
+	c: Context<CodegenEnv>,
+	project: string,
+	which: number | "latest",
+): Promise<Response> {
+	await rateLimit(c.env.APP_LIMITER, project, "requests to this app's server");
+	const version = await getVersion(c.get("db"), project, which);
+	if (!version) {
+		throw which === "latest"
+			? new HttpError(404, "project_not_found", `No project "${project}".`)
+			: new HttpError(404, "version_not_found", `Project "${project}" has no version ${which}.`);
+	}
+	if (version.server === null) {
+		throw new HttpError(404, "no_server", `Version ${version.number} of this app has no server code.`);
+	}
+	const loader = (c.env as { LOADER?: WorkerLoader }).LOADER;
+	if (!loader) throw new HttpError(501, "servers_unavailable", NO_LOADER_MESSAGE);
+
+	const url = new URL(c.req.url);
+	// The app sees its API at /api/... whichever version or mount point the page is at.
+	const target = new URL(`${url.pathname.slice(url.pathname.indexOf("/api"))}${url.search}`, url.origin);
+	return runAppServer({
+		loader,
+		version: { project, number: version.number, server: version.server, contentHash: version.contentHash },
+		request: new Request(target, c.req.raw),
+		refuseHosts: refusedHosts(url, c.env.PROJECT_ORIGIN),
+		wallClockMs: wallClockMs(c.env.APP_SERVER_TIMEOUT_MS),
+	});
+}
+
+/**
+ * Hosts an app's server may not fetch although they may be public: the host it
+ * was reached at (Kiln's own, or its project origin) and, with a
+ * `PROJECT_ORIGIN` pattern, every project origin. Locally every such host is a
+ * `*.localhost` name, which the guard refuses anyway.
+ */
+function refusedHosts(url: URL, pattern: string | undefined): string[] {
+	const hosts = [url.hostname];
+	const m = /^https?:\/\/\*\.([^/:]+)/i.exec(pattern?.trim() ?? "");
+	if (m) hosts.push(`*.${m[1]}`);
+	return hosts;
+}
+
+/** CORS for an app served sandboxed (an opaque origin): its own server may be called from anywhere, without credentials. */
+export const SANDBOX_CORS = {
+	"Access-Control-Allow-Origin": "*",
+	"Access-Control-Allow-Methods": "GET, POST, PUT, PATCH, DELETE",
+	"Access-Control-Allow-Headers": "content-type",
+	"Access-Control-Max-Age": "86400",
+} as const;

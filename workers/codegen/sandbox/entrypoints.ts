@@ -1,0 +1,107 @@
+/**
+ * What an app's sandbox may reach, as entrypoints of the codegen Worker handed
+ * to the loaded code with the project baked into their props (the sandbox
+ * never sees a namespace, a binding or a setting of Kiln's):
+ * - `AppOutbound`, the sandbox's `globalOutbound`: every `fetch` the app makes
+ *   goes through the outbound guard (src/outbound), with Kiln's own hosts and
+ *   every project origin refused.
+ * - `AppData`, the app's `env.db`: its project's JSON document store, the same
+ *   one its page reaches with `kiln.db`.
+ */
+import { WorkerEntrypoint } from "cloudflare:workers";
+import { deleteDocument, getDocument, listDocuments, putDocument } from "../../../src/db/app-data";
+import { createDb } from "../../../src/db/client";
+import { outboundFetch, parseAllowOrigins } from "../../../src/outbound";
+import {
+	COLLECTION_NAME,
+	DOCUMENT_KEY,
+	type DocumentJson,
+	MAX_DOCUMENT_BYTES,
+	MAX_DOCUMENTS_PER_PROJECT,
+	MAX_LIST_LIMIT,
+} from "../../../src/shared/api";
+import { APP_OUTBOUND } from "./limits";
+
+export interface OutboundProps {
+	project: string;
+	/** Kiln's own hosts and project origins (`*.apps.example.com`), refused although public. */
+	refuseHosts: string[];
+}
+
+export class AppOutbound extends WorkerEntrypoint<CodegenBindings, OutboundProps> {
+	/** A refused or failed fetch rejects in the app, as a network error would. */
+	override async fetch(request: Request): Promise<Response> {
+		return outboundFetch(
+			request,
+			{},
+			{
+				...APP_OUTBOUND,
+				refuseHosts: this.ctx.props.refuseHosts,
+				allowOrigins: parseAllowOrigins(this.env.OUTBOUND_ALLOW_ORIGINS),
+			},
+		);
+	}
+}
+
+export interface DataProps {
+	project: string;
+}
+
+/** The document store of one project, for its server code: `await env.db.put("votes", key, value)`. */
+export class AppData extends WorkerEntrypoint<CodegenBindings, DataProps> {
+	private get db() {
+		return createDb(this.env.DB);
+	}
+
+	async list(collection: string, options: { limit?: number; after?: string } = {}): Promise<DocumentJson[]> {
+		checkCollection(collection);
+		const limit = Math.min(Math.max(Math.trunc(options.limit ?? 100), 1), MAX_LIST_LIMIT);
+		if (options.after !== undefined) checkKey(options.after);
+		const rows = await listDocuments(this.db, this.ctx.props.project, collection, { limit, after: options.after });
+		return rows.map((r) => ({ key: r.key, value: JSON.parse(r.value), updatedAt: r.updatedAt }));
+	}
+
+	async get(collection: string, key: string): Promise<unknown> {
+		checkCollection(collection);
+		checkKey(key);
+		const row = await getDocument(this.db, this.ctx.props.project, collection, key);
+		return row ? JSON.parse(row.value) : null;
+	}
+
+	async put(collection: string, key: string, value: unknown): Promise<{ key: string; updatedAt: number }> {
+		checkCollection(collection);
+		checkKey(key);
+		const json = JSON.stringify(value);
+		if (json === undefined) throw new Error("db.put: the value must be JSON.");
+		if (new TextEncoder().encode(json).byteLength > MAX_DOCUMENT_BYTES) {
+			throw new Error(`db.put: a document is at most ${MAX_DOCUMENT_BYTES} bytes of JSON.`);
+		}
+		const result = await putDocument(this.db, this.ctx.props.project, collection, key, json, MAX_DOCUMENTS_PER_PROJECT);
+		if (!result.ok) {
+			throw new Error(
+				result.reason === "full"
+					? `db.put: a project holds at most ${MAX_DOCUMENTS_PER_PROJECT} documents.`
+					: "db.put: the project no longer exists.",
+			);
+		}
+		return { key, updatedAt: result.updatedAt };
+	}
+
+	async delete(collection: string, key: string): Promise<boolean> {
+		checkCollection(collection);
+		checkKey(key);
+		return deleteDocument(this.db, this.ctx.props.project, collection, key);
+	}
+}
+
+function checkCollection(name: string) {
+	if (typeof name !== "string" || !COLLECTION_NAME.test(name)) {
+		throw new Error("db: a collection name is 1 to 64 of A-Z a-z 0-9 _ - (not starting with -).");
+	}
+}
+
+function checkKey(key: string) {
+	if (typeof key !== "string" || !DOCUMENT_KEY.test(key)) {
+		throw new Error("db: a key is 1 to 128 of A-Z a-z 0-9 _ - . : (not starting with .).");
+	}
+}
