@@ -3,7 +3,7 @@
  * against the real Workers in `wrangler dev` (web + codegen + notion, one local
  * D1), with the fake OpenAI-compatible server as the model:
  *
- *  (a) requests/s of a pinned version (`<project>.localhost/v/1`, through the
+ *  (a) requests/s of a pinned version (`<project>.localhost/v/1/`, through the
  *      gateway and codegen's Workers cache) vs the same bytes as a static asset
  *      of the web Worker; target ratio >= 0.8.
  *  (b) time to first delta through Kiln minus the fake upstream's own time to
@@ -234,9 +234,9 @@ async function main() {
 
 		// ---- (c) D1 queries per request
 		const latest = await request(port, { path: "/", host: appHost });
-		const pinnedFirst = await request(port, { path: "/v/1", host: appHost });
+		const pinnedFirst = await request(port, { path: "/v/1/", host: appHost });
 		await new Promise((r) => setTimeout(r, 200)); // the cache write is a waitUntil
-		const pinnedCached = await request(port, { path: "/v/1", host: appHost });
+		const pinnedCached = await request(port, { path: "/v/1/", host: appHost });
 		if (pinnedCached.body !== starterHtml || latest.body !== starterHtml)
 			throw new Error("served bytes differ from the starter");
 
@@ -245,10 +245,10 @@ async function main() {
 		const pinnedRps: number[] = [];
 		const staticRps: number[] = [];
 		const pairRatios: number[] = [];
-		await throughput(port, "/v/1", appHost, starterHtml, 1); // warm-up
+		await throughput(port, "/v/1/", appHost, starterHtml, 1); // warm-up
 		await throughput(port, "/bench", `localhost:${port}`, starterHtml, 1);
 		for (let pair = 0; pair < PAIRS; pair++) {
-			const p = () => throughput(port, "/v/1", appHost, starterHtml, ROUND_SECONDS);
+			const p = () => throughput(port, "/v/1/", appHost, starterHtml, ROUND_SECONDS);
 			const st = () => throughput(port, "/bench", `localhost:${port}`, starterHtml, ROUND_SECONDS);
 			const [a, b] = pair % 2 === 0 ? [await p(), await st()] : (([y, x]) => [x, y])([await st(), await p()]);
 			pinnedRps.push(a);
