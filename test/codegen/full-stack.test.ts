@@ -1,8 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { ConfigJson, ProjectJson } from "../../src/shared/api";
+import { NO_LOADER_MESSAGE, SERVERS_OFF_MESSAGE } from "../../workers/codegen/app-server";
 import { SANDBOX_LIMITS } from "../../workers/codegen/sandbox/limits";
 import { runAppServer } from "../../workers/codegen/sandbox/run";
-import { createScenario } from "../fakes/openai";
+import { createScenario, recordedRequests } from "../fakes/openai";
 import { call, callWithEnv, expectError, FAKE, generate, rowCounts } from "./helpers";
 
 const PAGE =
@@ -128,6 +130,52 @@ describe("without a loader binding (a plan without Dynamic Workers)", () => {
 		expect(err.message).toMatch(/LOADER/);
 		// The page itself still works.
 		expect((await callWithEnv(off, `/p/${v1.project}/`)).status).toBe(200);
+	});
+
+	it("tells the SPA: the config says why, and the project's versions say which have a server", async () => {
+		const v1 = await withServer(HONO_APP(1));
+		const page = await generate({ prompt: "just a page", project: v1.project }, v1.token);
+		expect(page.version).toBe(2);
+
+		const withLoader = await (await call("/api/config")).json<ConfigJson>();
+		expect(withLoader.servers).toEqual({ available: true });
+		const without = await (await callWithEnv({ LOADER: undefined }, "/api/config")).json<ConfigJson>();
+		expect(without.servers).toEqual({ available: false, message: NO_LOADER_MESSAGE });
+
+		const project = await (await call(`/api/projects/${v1.project}`)).json<ProjectJson>();
+		expect(project.versions.map((v) => [v.number, v.hasServer])).toEqual([
+			[1, true],
+			[2, false],
+		]);
+	});
+
+	it("does the same with a loader when APP_SERVERS=off: 501, the config says why, the prompt asks for pages", async () => {
+		const v1 = await withServer(HONO_APP(1));
+		const off = { APP_SERVERS: "off" };
+		const err = await expectError(
+			await callWithEnv({ ...off, PROJECT_ORIGIN: "off" }, `/p/${v1.project}/api/which`),
+			501,
+			"servers_unavailable",
+		);
+		expect(err.message).toBe(SERVERS_OFF_MESSAGE);
+		const config = await (await callWithEnv(off, "/api/config")).json<ConfigJson>();
+		expect(config.servers).toEqual({ available: false, message: SERVERS_OFF_MESSAGE });
+		// Any other value leaves servers on.
+		expect((await callWithEnv({ APP_SERVERS: "", PROJECT_ORIGIN: "off" }, `/p/${v1.project}/api/which`)).status).toBe(
+			200,
+		);
+
+		const s = await createScenario(FAKE, {
+			replies: [{ text: answer("export default { fetch() { return new Response('x'); } };") }],
+		});
+		await callWithEnv(off, "/api/generate", {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ prompt: `a page ${s.marker}` }),
+		});
+		const [asked] = await recordedRequests(FAKE, s.id);
+		const system = asked?.body?.messages?.find((m) => m.role === "system")?.content;
+		expect(system).toMatch(/do not write a server\.js block/);
 	});
 });
 

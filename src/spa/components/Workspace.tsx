@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState } from "react";
 import { PAGE_FILE, readStream, SERVER_FILE, type StreamView } from "../../shared/answer";
-import { ApiError, remix } from "../lib/api";
+import { ApiError, type Config, remix } from "../lib/api";
 import { getEditToken, rememberApp, saveEditToken } from "../lib/edit-tokens";
 import { navigate, projectPath } from "../lib/router";
 import type { Generation } from "../lib/use-generation";
@@ -38,6 +38,7 @@ export function Workspace({
 	onRetry,
 	onStop,
 	onDismiss,
+	servers,
 }: {
 	project: string;
 	/** The version in the URL; null means the latest. */
@@ -49,6 +50,8 @@ export function Workspace({
 	onRetry: () => void;
 	onStop: () => void;
 	onDismiss: () => void;
+	/** Whether apps' servers can run here (from /api/config; null while it loads). */
+	servers: Config["servers"] | null;
 }) {
 	const [tab, setTab] = useState<Tab>("code");
 	const [compare, setCompare] = useState<{ from: number; to: number } | null>(null);
@@ -199,6 +202,7 @@ export function Workspace({
 		return (
 			<Preview
 				src={previewSrc}
+				serverNotice={currentSummary?.hasServer && servers && !servers.available ? servers.message : null}
 				title={`Preview of ${title}, version ${current ?? ""}`}
 				overlay={streaming && previewSrc ? `Writing v${nextNumber}…` : null}
 				placeholder={
