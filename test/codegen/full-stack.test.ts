@@ -297,6 +297,24 @@ describe("hostile server code", () => {
 		expect(((await allowed.json()) as { status?: number }).status).toBeTypeOf("number");
 	});
 
+	it("cannot reach loopback through a redirect from an allowed-looking origin", async () => {
+		const peers = JSON.parse(env.PEERS) as Record<"a" | "forbidden", string>;
+		const hits = async () => ((await (await fetch(`${peers.forbidden}/__hits`)).json()) as { hits: number }).hits;
+		const app = await withServer(PROBE);
+		const before = await hits();
+		// Peer a is allowed (it stands in for a public site); each hop after it is checked again.
+		const direct = await onOrigin(app.project, `/api/fetch?u=${encodeURIComponent(`${peers.a}/ok`)}`);
+		expect(await direct.json()).toEqual({ status: 200 });
+		for (const to of [`${peers.forbidden}/`, "http://localhost/", "http://169.254.169.254/latest/meta-data/"]) {
+			for (const status of ["302", "307"]) {
+				const hop = `${peers.a}/redirect?status=${status}&to=${encodeURIComponent(to)}`;
+				const res = await onOrigin(app.project, `/api/fetch?u=${encodeURIComponent(hop)}`);
+				expect(((await res.json()) as { refused?: string }).refused, `${status} to ${to}`).toMatch(/Refused/);
+			}
+		}
+		expect(await hits()).toBe(before);
+	});
+
 	it("gets nothing of Kiln's in env: only its own project's document store", async () => {
 		const app = await withServer(PROBE);
 		const res = await onOrigin(app.project, "/api/env");
