@@ -92,6 +92,17 @@ describe("routing by version", () => {
 		expect((await (await onOrigin(p, "/v/2/api/which")).json()) as object).toMatchObject({ version: 2 });
 	});
 
+	it("looks a pinned version's server up in D1 once, the latest's on every request", async () => {
+		const v1 = await withServer(HONO_APP(1));
+		const queries = (res: Response) => res.headers.get("server-timing");
+		expect(queries(await onOrigin(v1.project, "/v/1/api/which"))).toContain('d1;desc="1 query"');
+		const again = await onOrigin(v1.project, "/v/1/api/which");
+		expect(await again.json()).toMatchObject({ version: 1 });
+		expect(queries(again)).toContain('d1;desc="0 queries"');
+		await onOrigin(v1.project, "/api/which");
+		expect(queries(await onOrigin(v1.project, "/api/which"))).toContain('d1;desc="1 query"');
+	});
+
 	it("gives sandboxed apps (no project origin) their own path under /p/, apart from Kiln's /api", async () => {
 		const v1 = await withServer(HONO_APP(1));
 		await withServer(HONO_APP(2), { project: v1.project, token: v1.token });

@@ -1,7 +1,9 @@
 import type { Context } from "hono";
+import type { Db } from "../../src/db/client";
 import { getVersion } from "../../src/db/projects";
 import { HttpError } from "../../src/http/errors";
 import type { CodegenEnv } from "./context";
+import { MemoryLru } from "./memory-lru";
 import { rateLimit } from "./rate-limit";
 import { wallClockMs } from "./sandbox/limits";
 import { runAppServer } from "./sandbox/run";
@@ -37,7 +39,7 @@ export async function serveAppApi(
 	which: number | "latest",
 ): Promise<Response> {
 	await rateLimit(c.env.APP_LIMITER, project, "requests to this app's server");
-	const version = await getVersion(c.get("db"), project, which);
+	const version = await findServer(c.get("db"), project, which);
 	if (!version) {
 		throw which === "latest"
 			? new HttpError(404, "project_not_found", `No project "${project}".`)
@@ -59,6 +61,30 @@ export async function serveAppApi(
 		refuseHosts: refusedHosts(url, c.env.PROJECT_ORIGIN),
 		wallClockMs: wallClockMs(c.env.APP_SERVER_TIMEOUT_MS),
 	});
+}
+
+interface ServerRow {
+	number: number;
+	server: string | null;
+	contentHash: string;
+}
+
+/**
+ * A pinned version never changes, so its server module is kept in this
+ * isolate's memory after its first request: a warm pinned page's api/ calls
+ * cost no D1 query (the latest needs one, to know which version is latest).
+ */
+const pinnedServers = new MemoryLru<ServerRow>(8 * 1024 * 1024);
+
+async function findServer(db: Db, project: string, which: number | "latest"): Promise<ServerRow | null> {
+	const key = `${project}/${which}`;
+	const kept = which === "latest" ? undefined : pinnedServers.get(key);
+	if (kept) return kept;
+	const v = await getVersion(db, project, which);
+	if (!v) return null;
+	const row = { number: v.number, server: v.server, contentHash: v.contentHash };
+	if (which !== "latest") pinnedServers.set(key, row, (row.server?.length ?? 0) * 2 + 256);
+	return row;
 }
 
 /**
