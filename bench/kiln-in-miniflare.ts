@@ -14,7 +14,12 @@ import { bundleModules, bundleWorker } from "../test/worker-bundles.ts";
 
 const buildDir = path.join(root, ".wrangler/bench-build");
 
-function worker(config: string, name: string, bindings: Record<string, string>): WorkerOptions {
+function worker(
+	config: string,
+	name: string,
+	bindings: Record<string, string>,
+	extra: Partial<WorkerOptions> = {},
+): WorkerOptions {
 	const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(root, config));
 	const out = path.join(buildDir, name);
 	bundleWorker(config, out);
@@ -27,6 +32,7 @@ function worker(config: string, name: string, bindings: Record<string, string>):
 		bindings: { ...workerOptions.bindings, ...bindings },
 		// Its own port too, to measure a Worker without the gateway in front.
 		unsafeDirectSockets: [{}],
+		...extra,
 	} as WorkerOptions;
 }
 
@@ -34,13 +40,17 @@ function worker(config: string, name: string, bindings: Record<string, string>):
  * Starts the three Workers on one fresh in-memory D1 with every migration
  * applied; `settings` reach codegen and notion. `port` is the gateway's;
  * `directUrl("kiln-notion")` reaches one Worker with nothing in front.
+ * `codegen` replaces options of the codegen Worker (e.g. roomier rate limits for load).
  */
-export async function startKilnInMiniflare(settings: Record<string, string>) {
+export async function startKilnInMiniflare(
+	settings: Record<string, string>,
+	opts: { codegen?: Partial<WorkerOptions> } = {},
+) {
 	const mf = new Miniflare(
 		convertV4MiniflareOptions({
 			workers: [
 				worker("wrangler.toml", "kiln-web", {}),
-				worker("workers/codegen/wrangler.toml", "kiln-codegen", settings),
+				worker("workers/codegen/wrangler.toml", "kiln-codegen", settings, opts.codegen),
 				worker("workers/notion/wrangler.toml", "kiln-notion", settings),
 			],
 		}),
