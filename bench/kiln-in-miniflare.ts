@@ -16,12 +16,17 @@ import { bundleModules, bundleWorker } from "../test/worker-bundles.ts";
 const buildDir = path.join(root, ".wrangler/bench-build");
 
 /** wrangler hands back options in Miniflare's v4 shape, hence V4WorkerOptions and the conversion below. */
-function worker(config: string, name: string, bindings: Record<string, string>): V4WorkerOptions {
+function worker(
+	config: string,
+	name: string,
+	bindings: Record<string, string>,
+	extra: Partial<V4WorkerOptions> = {},
+): V4WorkerOptions {
 	const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(root, config));
 	const out = path.join(buildDir, name);
 	bundleWorker(config, out);
 	const modules = bundleModules(out);
-	return {
+	const options: V4WorkerOptions = {
 		...workerOptions,
 		name,
 		modules,
@@ -31,21 +36,26 @@ function worker(config: string, name: string, bindings: Record<string, string>):
 		// Its own port too, to measure a Worker without the gateway in front.
 		unsafeDirectSockets: [{}],
 	};
+	return Object.assign(options, extra);
 }
 
 /**
  * Starts the three Workers on one fresh in-memory D1 with every migration
  * applied; `settings` reach codegen and notion. `port` is the gateway's;
  * `directUrl("kiln-notion")` reaches one Worker with nothing in front.
+ * `codegen` replaces options of the codegen Worker (e.g. roomier rate limits for load).
  */
-export async function startKilnInMiniflare(settings: Record<string, string>) {
+export async function startKilnInMiniflare(
+	settings: Record<string, string>,
+	opts: { codegen?: Partial<V4WorkerOptions> } = {},
+) {
 	// The web Worker's bundle needs its assets directory to exist (as `npm run deploy -- --dry-run` makes it).
 	mkdirSync(path.join(root, "dist/spa"), { recursive: true });
 	const mf = new Miniflare(
 		convertV4MiniflareOptions({
 			workers: [
 				worker("wrangler.toml", "kiln-web", {}),
-				worker("workers/codegen/wrangler.toml", "kiln-codegen", settings),
+				worker("workers/codegen/wrangler.toml", "kiln-codegen", settings, opts.codegen),
 				worker("workers/notion/wrangler.toml", "kiln-notion", settings),
 			],
 		}),

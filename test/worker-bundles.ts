@@ -20,10 +20,10 @@ export function bundleWorker(config: string, outDir: string): void {
 	);
 }
 
-/** index.js first, then the text modules (the starters' .html). */
+/** index.js first, then the text modules (the starters' .html and server .txt). */
 export function bundleModules(dir: string) {
 	return readdirSync(dir)
-		.filter((f) => f.endsWith(".js") || f.endsWith(".html"))
+		.filter((f) => f.endsWith(".js") || f.endsWith(".html") || f.endsWith(".txt"))
 		.sort((a, b) => (a === "index.js" ? -1 : b === "index.js" ? 1 : a.localeCompare(b)))
 		.map((f) => ({ type: f.endsWith(".js") ? ("ESModule" as const) : ("Text" as const), path: path.join(dir, f) }));
 }

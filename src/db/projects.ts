@@ -4,8 +4,8 @@ import { projects, type VersionStats, versions } from "./schema";
 
 export type Project = typeof projects.$inferSelect;
 export type Version = typeof versions.$inferSelect;
-/** A version without its files: what lists show. */
-export type VersionSummary = Omit<Version, "code" | "server">;
+/** A version without its files (only whether it has a server module): what lists show. */
+export type VersionSummary = Omit<Version, "code" | "server"> & { hasServer: boolean };
 
 export interface NewVersion {
 	prompt: string;
@@ -104,7 +104,13 @@ export async function getVersion(db: Db, projectId: string, number: number | "la
 /** A project's versions, oldest first, without their files. */
 export async function listVersions(db: Db, projectId: string): Promise<VersionSummary[]> {
 	const { code: _code, server: _server, ...columns } = getTableColumns(versions);
-	return db.select(columns).from(versions).where(eq(versions.projectId, projectId)).orderBy(asc(versions.number)).all();
+	const hasServer = sql<boolean>`${versions.server} IS NOT NULL`.mapWith(Boolean);
+	return db
+		.select({ ...columns, hasServer })
+		.from(versions)
+		.where(eq(versions.projectId, projectId))
+		.orderBy(asc(versions.number))
+		.all();
 }
 
 /**

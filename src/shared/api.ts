@@ -65,6 +65,8 @@ export interface VersionSummaryJson {
 	model: string;
 	stats: GenerationStats | null;
 	createdAt: number;
+	/** Whether this version has a server module (its page calls `api/...`). */
+	hasServer: boolean;
 	/** This version, pinned (immutable), where it runs. */
 	appUrl: string;
 	/** The pinned share link, `/p/:project/v/:n`. */
@@ -111,6 +113,8 @@ export interface ConfigJson {
 		| { configured: true; provider: string; model: string }
 		| { configured: false; message: string; settings: string[] };
 	starters: StarterJson[];
+	/** Whether apps' server code can run here; if not, why (a version with a server answers its api/ 501). */
+	servers: { available: true } | { available: false; message: string };
 	limits: { maxPromptChars: number; maxDocumentBytes: number; maxDocumentsPerProject: number };
 }
 

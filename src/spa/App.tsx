@@ -108,6 +108,7 @@ export function App() {
 				onRetry={retry}
 				onStop={stop}
 				onDismiss={reset}
+				servers={config?.servers ?? null}
 			/>
 		);
 	} else {

@@ -4,5 +4,7 @@ declare namespace Cloudflare {
 		FAKE_OPENAI_URL: string;
 		/** A rate limit of 3 a minute, for the 429 tests. */
 		TIGHT_LIMITER: RateLimit;
+		/** JSON: origins of the loopback peers (test/fakes/peers.ts); "a" is an allowed origin. */
+		PEERS: string;
 	}
 }

@@ -1,8 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { ConfigJson, ProjectJson } from "../../src/shared/api";
+import { NO_LOADER_MESSAGE, SERVERS_OFF_MESSAGE } from "../../workers/codegen/app-server";
 import { SANDBOX_LIMITS } from "../../workers/codegen/sandbox/limits";
 import { runAppServer } from "../../workers/codegen/sandbox/run";
-import { createScenario } from "../fakes/openai";
+import { createScenario, recordedRequests } from "../fakes/openai";
 import { call, callWithEnv, expectError, FAKE, generate, rowCounts } from "./helpers";
 
 const PAGE =
@@ -90,6 +92,17 @@ describe("routing by version", () => {
 		expect((await (await onOrigin(p, "/v/2/api/which")).json()) as object).toMatchObject({ version: 2 });
 	});
 
+	it("looks a pinned version's server up in D1 once, the latest's on every request", async () => {
+		const v1 = await withServer(HONO_APP(1));
+		const queries = (res: Response) => res.headers.get("server-timing");
+		expect(queries(await onOrigin(v1.project, "/v/1/api/which"))).toContain('d1;desc="1 query"');
+		const again = await onOrigin(v1.project, "/v/1/api/which");
+		expect(await again.json()).toMatchObject({ version: 1 });
+		expect(queries(again)).toContain('d1;desc="0 queries"');
+		await onOrigin(v1.project, "/api/which");
+		expect(queries(await onOrigin(v1.project, "/api/which"))).toContain('d1;desc="1 query"');
+	});
+
 	it("gives sandboxed apps (no project origin) their own path under /p/, apart from Kiln's /api", async () => {
 		const v1 = await withServer(HONO_APP(1));
 		await withServer(HONO_APP(2), { project: v1.project, token: v1.token });
@@ -128,6 +141,52 @@ describe("without a loader binding (a plan without Dynamic Workers)", () => {
 		expect(err.message).toMatch(/LOADER/);
 		// The page itself still works.
 		expect((await callWithEnv(off, `/p/${v1.project}/`)).status).toBe(200);
+	});
+
+	it("tells the SPA: the config says why, and the project's versions say which have a server", async () => {
+		const v1 = await withServer(HONO_APP(1));
+		const page = await generate({ prompt: "just a page", project: v1.project }, v1.token);
+		expect(page.version).toBe(2);
+
+		const withLoader = await (await call("/api/config")).json<ConfigJson>();
+		expect(withLoader.servers).toEqual({ available: true });
+		const without = await (await callWithEnv({ LOADER: undefined }, "/api/config")).json<ConfigJson>();
+		expect(without.servers).toEqual({ available: false, message: NO_LOADER_MESSAGE });
+
+		const project = await (await call(`/api/projects/${v1.project}`)).json<ProjectJson>();
+		expect(project.versions.map((v) => [v.number, v.hasServer])).toEqual([
+			[1, true],
+			[2, false],
+		]);
+	});
+
+	it("does the same with a loader when APP_SERVERS=off: 501, the config says why, the prompt asks for pages", async () => {
+		const v1 = await withServer(HONO_APP(1));
+		const off = { APP_SERVERS: "off" };
+		const err = await expectError(
+			await callWithEnv({ ...off, PROJECT_ORIGIN: "off" }, `/p/${v1.project}/api/which`),
+			501,
+			"servers_unavailable",
+		);
+		expect(err.message).toBe(SERVERS_OFF_MESSAGE);
+		const config = await (await callWithEnv(off, "/api/config")).json<ConfigJson>();
+		expect(config.servers).toEqual({ available: false, message: SERVERS_OFF_MESSAGE });
+		// Any other value leaves servers on.
+		expect((await callWithEnv({ APP_SERVERS: "", PROJECT_ORIGIN: "off" }, `/p/${v1.project}/api/which`)).status).toBe(
+			200,
+		);
+
+		const s = await createScenario(FAKE, {
+			replies: [{ text: answer("export default { fetch() { return new Response('x'); } };") }],
+		});
+		await callWithEnv(off, "/api/generate", {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ prompt: `a page ${s.marker}` }),
+		});
+		const [asked] = await recordedRequests(FAKE, s.id);
+		const system = asked?.body?.messages?.find((m) => m.role === "system")?.content;
+		expect(system).toMatch(/do not write a server\.js block/);
 	});
 });
 
@@ -247,6 +306,24 @@ describe("hostile server code", () => {
 		// What the guard allows does go out (the fake model's server, allowed as a test fake).
 		const allowed = await callWithEnv(off, `/p/${app.project}/api/fetch?u=${encodeURIComponent(`${FAKE}/v1/models`)}`);
 		expect(((await allowed.json()) as { status?: number }).status).toBeTypeOf("number");
+	});
+
+	it("cannot reach loopback through a redirect from an allowed-looking origin", async () => {
+		const peers = JSON.parse(env.PEERS) as Record<"a" | "forbidden", string>;
+		const hits = async () => ((await (await fetch(`${peers.forbidden}/__hits`)).json()) as { hits: number }).hits;
+		const app = await withServer(PROBE);
+		const before = await hits();
+		// Peer a is allowed (it stands in for a public site); each hop after it is checked again.
+		const direct = await onOrigin(app.project, `/api/fetch?u=${encodeURIComponent(`${peers.a}/ok`)}`);
+		expect(await direct.json()).toEqual({ status: 200 });
+		for (const to of [`${peers.forbidden}/`, "http://localhost/", "http://169.254.169.254/latest/meta-data/"]) {
+			for (const status of ["302", "307"]) {
+				const hop = `${peers.a}/redirect?status=${status}&to=${encodeURIComponent(to)}`;
+				const res = await onOrigin(app.project, `/api/fetch?u=${encodeURIComponent(hop)}`);
+				expect(((await res.json()) as { refused?: string }).refused, `${status} to ${to}`).toMatch(/Refused/);
+			}
+		}
+		expect(await hits()).toBe(before);
 	});
 
 	it("gets nothing of Kiln's in env: only its own project's document store", async () => {

@@ -13,6 +13,7 @@ export default defineProject(async () => {
 		plugins: [
 			cloudflareTest((ctx) => {
 				const fake = ctx.inject("fakeOpenAIUrl");
+				const peers = JSON.parse(ctx.inject("peers")) as Record<"a" | "b" | "forbidden", string>;
 				return {
 					wrangler: { configPath: path.join(repoRoot, "workers/codegen/wrangler.toml") },
 					// Nothing here may reach Cloudflare.
@@ -29,8 +30,10 @@ export default defineProject(async () => {
 							LLM_MAX_RETRIES: "0",
 							// A short wall clock for apps' server code, so the hang tests are quick.
 							APP_SERVER_TIMEOUT_MS: "1000",
-							// The fake model's server stands in for a public site that apps' servers may fetch.
-							OUTBOUND_ALLOW_ORIGINS: fake,
+							// The fake model's server and peer "a" stand in for public sites that apps' servers
+							// may fetch; peer "forbidden" is never allowed (it counts what reaches it).
+							OUTBOUND_ALLOW_ORIGINS: `${fake},${peers.a}`,
+							PEERS: JSON.stringify(peers),
 						},
 						ratelimits: {
 							// Roomy, so 50 concurrent edits from one client are not limited...

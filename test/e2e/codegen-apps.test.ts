@@ -9,6 +9,7 @@ import type { DocumentListJson } from "../../src/shared/api.ts";
 import { createScenario, type FakeOpenAI, recordedRequests, startFakeOpenAI } from "../fakes/openai.ts";
 import { type KilnBrowser, launchBrowser, openPage, poll, screenshot } from "./browser.ts";
 import { type DevServer, startDev } from "./dev-server.ts";
+import { generateOver } from "./generate.ts";
 
 let fake: FakeOpenAI;
 let dev: DevServer;
@@ -36,20 +37,7 @@ afterAll(async () => {
 });
 
 /** POST /api/generate and read the whole event stream. */
-async function generate(body: object, token?: string) {
-	const res = await fetch(`${dev.url}/api/generate`, {
-		method: "POST",
-		headers: { "content-type": "application/json", ...(token && { authorization: `Bearer ${token}` }) },
-		body: JSON.stringify(body),
-	});
-	expect(res.status).toBe(200);
-	const text = await res.text();
-	const events = text
-		.split("\n\n")
-		.filter(Boolean)
-		.map((b) => ({ event: /^event: (.*)$/m.exec(b)?.[1], data: JSON.parse(/^data: (.*)$/m.exec(b)?.[1] ?? "null") }));
-	return { events, start: events[0].data, last: events.at(-1) };
-}
+const generate = (body: object, token?: string) => generateOver(dev.url, body, token);
 
 const appUrl = (project: string, path = "/") => `http://${project}.localhost:${dev.port}${path}`;
 

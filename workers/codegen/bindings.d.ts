@@ -11,5 +11,6 @@ interface CodegenBindings {
 	LLM_MAX_OUTPUT_TOKENS?: string;
 	PROJECT_ORIGIN?: string;
 	APP_SERVER_TIMEOUT_MS?: string;
+	APP_SERVERS?: string;
 	OUTBOUND_ALLOW_ORIGINS?: string;
 }

@@ -6,6 +6,7 @@ import { HttpError, rootCause } from "../../src/http/errors";
 import { appContentHash, fencedFiles } from "../../src/shared/answer";
 import { type GenerateRequest, type GenerationStats, generateRequest } from "../../src/shared/api";
 import { sha256Hex } from "../../src/shared/hash";
+import { appServers } from "./app-server";
 import type { CodegenEnv } from "./context";
 import { extractAppFiles, titleOf } from "./llm/extract";
 import { buildMessages, systemPrompt } from "./llm/prompt";
@@ -95,7 +96,7 @@ export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> 
 			if (!config.configured) return; // narrowed above
 			const outcome = await streamAnswer({
 				model: languageModel(config, c.env),
-				system: systemPrompt({ servers: Boolean((c.env as { LOADER?: WorkerLoader }).LOADER) }),
+				system: systemPrompt({ servers: appServers(c.env).available }),
 				messages: buildMessages(
 					req.prompt,
 					base ? { html: base.code, server: base.server, number: base.number } : undefined,

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { getVersion } from "../../src/db/projects";
 import { HttpError } from "../../src/http/errors";
 import type { CodegenEnv } from "./context";
+import { MemoryLru } from "./memory-lru";
 
 /** Where no project origin exists, the app runs in an opaque origin: no cookies, no storage, no Kiln. */
 export const SANDBOX_CSP = "sandbox allow-scripts allow-forms allow-modals allow-popups";
@@ -56,31 +57,14 @@ export async function serveLatest(c: Context<CodegenEnv>, project: string, isola
  * costs no I/O at all. Behind it, the data centre's Workers cache; behind that, D1.
  * Hand-written: a Map keeps insertion order, which is the whole of an LRU; a library would add nothing.
  */
-const MEMORY_BUDGET_BYTES = 8 * 1024 * 1024;
-const memory = new Map<string, { body: string; headers: [string, string][]; bytes: number }>();
-let memoryBytes = 0;
+const memory = new MemoryLru<{ body: string; headers: [string, string][] }>(8 * 1024 * 1024);
 
 function remember(key: string, body: string, headers: Headers) {
-	if (memory.has(key)) return;
-	const bytes = body.length * 2 + 512;
-	if (bytes > MEMORY_BUDGET_BYTES / 8) return;
-	memory.set(key, { body, headers: [...headers], bytes });
-	memoryBytes += bytes;
-	for (const [k, v] of memory) {
-		if (memoryBytes <= MEMORY_BUDGET_BYTES) break;
-		memory.delete(k);
-		memoryBytes -= v.bytes;
-	}
+	memory.set(key, { body, headers: [...headers] }, body.length * 2 + 512);
 }
 
 function recall(key: string) {
-	const hit = memory.get(key);
-	if (hit) {
-		// Most recently used last.
-		memory.delete(key);
-		memory.set(key, hit);
-	}
-	return hit;
+	return memory.get(key);
 }
 
 /**

@@ -6,7 +6,8 @@
  * CSP sandbox of its own, which the browser combines with this one.
  */
 import { useState } from "react";
-import { ExternalIcon, ReloadIcon, ShareIcon } from "./icons";
+import { AlertIcon, ExternalIcon, ReloadIcon, ShareIcon } from "./icons";
+import { SettingNames } from "./Notice";
 
 export const PREVIEW_SANDBOX = "allow-scripts allow-same-origin allow-forms allow-modals allow-popups";
 
@@ -16,6 +17,7 @@ export function Preview({
 	overlay,
 	onShare,
 	placeholder,
+	serverNotice,
 }: {
 	/** The version's URL; null while there is no version to show yet. */
 	src: string | null;
@@ -24,6 +26,11 @@ export function Preview({
 	overlay?: string | null;
 	onShare?: () => void;
 	placeholder?: string;
+	/**
+	 * Why this version's server cannot run here (the API's own words), shown
+	 * above the app: its page loads, but its `api/` calls answer 501.
+	 */
+	serverNotice?: string | null;
 }) {
 	const [reloads, setReloads] = useState(0);
 	return (
@@ -65,6 +72,17 @@ export function Preview({
 					</button>
 				)}
 			</div>
+			{serverNotice && src && (
+				<div className="notice notice-warn preview-notice" role="status" data-kind="servers-unavailable">
+					<AlertIcon />
+					<div className="notice-text">
+						<h2 className="notice-title">This app's server cannot run here</h2>
+						<p className="notice-body">
+							<SettingNames text={serverNotice} />
+						</p>
+					</div>
+				</div>
+			)}
 			<div className="preview-frame">
 				{src ? (
 					<iframe

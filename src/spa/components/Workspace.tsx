@@ -6,7 +6,7 @@
  */
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { PAGE_FILE, readStream, SERVER_FILE, type StreamView } from "../../shared/answer";
-import { ApiError, remix } from "../lib/api";
+import { ApiError, type Config, remix } from "../lib/api";
 import { getEditToken, rememberApp, saveEditToken } from "../lib/edit-tokens";
 import { navigate, projectPath } from "../lib/router";
 import type { Generation } from "../lib/use-generation";
@@ -40,6 +40,7 @@ export function Workspace({
 	onRetry,
 	onStop,
 	onDismiss,
+	servers,
 }: {
 	project: string;
 	/** The version in the URL; null means the latest. */
@@ -51,6 +52,8 @@ export function Workspace({
 	onRetry: () => void;
 	onStop: () => void;
 	onDismiss: () => void;
+	/** Whether apps' servers can run here (from /api/config; null while it loads). */
+	servers: Config["servers"] | null;
 }) {
 	const narrow = useMedia("(max-width: 899px)");
 	// On a phone, someone else's app (no edit token here) opens on what it does, not on its code.
@@ -204,6 +207,7 @@ export function Workspace({
 		return (
 			<Preview
 				src={previewSrc}
+				serverNotice={currentSummary?.hasServer && servers && !servers.available ? servers.message : null}
 				title={`Preview of ${title}, version ${current ?? ""}`}
 				overlay={streaming && previewSrc ? `Writing v${nextNumber}…` : null}
 				placeholder={

@@ -6,6 +6,7 @@ import {
 	MAX_PROMPT_CHARS,
 	type StarterJson,
 } from "../../../src/shared/api";
+import { appServers } from "../app-server";
 import type { CodegenEnv } from "../context";
 import { llmConfig } from "../settings";
 import { STARTERS } from "../starters";
@@ -21,6 +22,7 @@ export const metaRoutes = new Hono<CodegenEnv>()
 				? { configured: true, provider: llm.provider, model: llm.model }
 				: { configured: false, message: llm.message, settings: llm.settings },
 			starters,
+			servers: serversJson(c.env),
 			limits: {
 				maxPromptChars: MAX_PROMPT_CHARS,
 				maxDocumentBytes: MAX_DOCUMENT_BYTES,
@@ -31,3 +33,8 @@ export const metaRoutes = new Hono<CodegenEnv>()
 		return c.json(body);
 	})
 	.get("/starters", (c) => c.json({ starters }));
+
+function serversJson(env: CodegenBindings): ConfigJson["servers"] {
+	const servers = appServers(env);
+	return servers.available ? { available: true } : { available: false, message: servers.message };
+}

@@ -3,9 +3,16 @@
  * stored with their prompts. A new generation whose prompt is exactly one of
  * these (ignoring surrounding whitespace) is answered at once with the stored
  * app, without calling any model, so the main flow works offline.
+ *
+ * A full-stack starter has a server module too. It is kept as `.txt` so that
+ * wrangler bundles it as text for apps' sandboxes, never as code of Kiln's own.
  */
 import calculator from "./calculator.html";
 import guestbook from "./guestbook.html";
+import links from "./links.html";
+import linksServer from "./links.server.txt";
+import poll from "./poll.html";
+import pollServer from "./poll.server.txt";
 import snake from "./snake.html";
 import timer from "./timer.html";
 import tipCalculator from "./tip-calculator.html";
@@ -42,6 +49,20 @@ export const STARTERS: readonly Starter[] = [
 		title: "Tip calculator",
 		prompt: "Build a tip calculator that splits the bill",
 		code: tipCalculator,
+	},
+	{
+		id: "poll",
+		title: "Poll (with a server)",
+		prompt: "Make a poll that everyone votes in, with the votes checked and counted on a server",
+		code: poll,
+		server: pollServer,
+	},
+	{
+		id: "link-shortener",
+		title: "Link shortener (with a server)",
+		prompt: "Make a link shortener whose server checks each address and redirects its short links",
+		code: links,
+		server: linksServer,
 	},
 ];
 
