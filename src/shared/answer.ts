@@ -13,7 +13,9 @@
  * thing, and the reader shows the block being written, so both sides agree.
  *
  * `scanBlocks` is the layer the edits format builds on: a block knows its file
- * and its info string, so SEARCH/REPLACE blocks can be told apart by tag.
+ * and its info string, so SEARCH/REPLACE blocks are told apart by the same
+ * tags. A follow-up's answer is applied to the version it edits by
+ * `./edits.ts`, which builds on this reader.
  */
 
 import { sha256Hex } from "./hash";
@@ -93,6 +95,10 @@ export interface StreamFile {
 	code: string;
 	/** True once its closing fence has arrived. */
 	complete: boolean;
+	/** A follow-up's edits (src/shared/edits.ts): the lines changed (0-based, end exclusive)... */
+	changed?: { from: number; to: number }[];
+	/** ...and the line being written now, if an edit is streaming. */
+	cursor?: number | null;
 }
 
 export interface StreamView {

@@ -31,11 +31,31 @@ export interface GenerationStats {
 	tokensPerSecond: number;
 }
 
-/** Server-Sent Events of /api/generate, in order: start, delta*, then done or error. */
+/** How a follow-up's answer changed the version it edits. */
+export interface EditSummary {
+	/** SEARCH/REPLACE blocks applied. */
+	blocks: number;
+	/** Some file was written in full. */
+	rewrite: boolean;
+	/** The first answer's edits did not apply and a second turn asked for the full files. */
+	repaired: boolean;
+}
+
+/**
+ * Server-Sent Events of /api/generate, in order: start, delta*, then done or
+ * error. Follow-ups add two optional events that older clients ignore: `edit`
+ * (an edit block was applied) and `repair` (the edits did not apply: the
+ * deltas after it are a new answer, with the full files).
+ */
 export type GenerateEvent =
 	| { event: "start"; data: { project: string; editToken?: string } }
 	| { event: "delta"; data: { text: string } }
-	| { event: "done"; data: { project: string; version: number; stats: GenerationStats } }
+	| {
+			event: "edit";
+			data: { file: string; block: number; fromLine: number; toLine: number; match: "exact" | "whitespace" };
+	  }
+	| { event: "repair"; data: { code: string; message: string } }
+	| { event: "done"; data: { project: string; version: number; stats: GenerationStats; edit?: EditSummary } }
 	| { event: "error"; data: { code: string; message: string } };
 
 // ------------------------------------------------------------ projects (JSON API)

@@ -94,7 +94,7 @@ describe("the prompt", () => {
 		const [m] = buildMessages("count visits", { html: DOC, server, number: 2 });
 		expect(m.content).toContain(`\`\`\`html index.html\n${DOC}\n\`\`\``);
 		expect(m.content).toContain(`\`\`\`js server.js\n${server}\n\`\`\``);
-		expect(m.content).toContain("the complete new files");
+		expect(m.content).toContain("SEARCH/REPLACE blocks (or, for a large change, the changed files in full)");
 	});
 });
 

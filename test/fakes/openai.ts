@@ -41,6 +41,12 @@ export interface FakeReply {
 	firstTokenDelayMs?: number;
 	/** Delay between chunks, in ms (default 0). */
 	chunkDelayMs?: number;
+	/**
+	 * Stream at this many tokens a second (a token is 4 characters, as the usage
+	 * count assumes), like a provider's speed: e.g. 40 for Workers AI, 2000 for
+	 * Cerebras. Overrides `chunkSize` and `chunkDelayMs`; each chunk is one token.
+	 */
+	tokensPerSecond?: number;
 	/** Send this many chunks, then keep the stream open until `release()`. */
 	holdAfterChunks?: number;
 	/** Send this many chunks, then cut the connection (no [DONE], socket destroyed). */
@@ -164,7 +170,7 @@ export async function startFakeOpenAI(opts: { port?: number } = {}): Promise<Fak
 			});
 		}
 		const text = reply.text ?? defaultAnswer(prompt, ++served);
-		const size = reply.chunkSize ?? 24;
+		const size = reply.tokensPerSecond ? 4 : (reply.chunkSize ?? 24);
 		const chunks: string[] = [];
 		for (let i = 0; i < text.length; i += size) chunks.push(text.slice(i, i + size));
 		const id = `chatcmpl-fake${Date.now()}`;
@@ -175,9 +181,11 @@ export async function startFakeOpenAI(opts: { port?: number } = {}): Promise<Fak
 		res.flushHeaders();
 		res.write(frame({ role: "assistant", content: "" }, null));
 		if (reply.firstTokenDelayMs) await sleep(reply.firstTokenDelayMs);
+		const pace = reply.tokensPerSecond ? paced(reply.tokensPerSecond) : null;
 		for (let i = 0; i < chunks.length; i++) {
 			if (res.destroyed) return;
-			if (i > 0 && reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
+			if (pace) await pace(i);
+			else if (i > 0 && reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
 			if (reply.failAfterChunks !== i + 1) res.write(frame({ content: chunks[i] }, null));
 			const sent = i + 1;
 			if (reply.failAfterChunks === sent) {
@@ -408,6 +416,20 @@ export async function waitForHeld(fakeUrl: string, scenarioId: string, n = 1, ti
 export async function release(fakeUrl: string, scenarioId: string): Promise<number> {
 	const res = await fetch(`${fakeUrl}/_fake/scenarios/${scenarioId}/release`, { method: "POST" });
 	return ((await res.json()) as { released: number }).released;
+}
+
+/**
+ * Waits until chunk `i` is due at `perSecond` chunks a second from the first
+ * call. Timers are coarse (a millisecond at best), so fast rates send the
+ * chunks that are due together rather than sleeping between each.
+ */
+function paced(perSecond: number): (i: number) => Promise<void> {
+	const start = performance.now();
+	return async (i) => {
+		const due = start + (i * 1000) / perSecond;
+		const wait = due - performance.now();
+		if (wait >= 2) await new Promise((r) => setTimeout(r, wait));
+	};
 }
 
 /** Holds a stream open until the test releases the scenario, or the client goes away. */

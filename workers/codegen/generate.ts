@@ -4,20 +4,19 @@ import { bearerToken, sameSecret } from "../../src/http/auth";
 import { readJson } from "../../src/http/body";
 import { HttpError, rootCause } from "../../src/http/errors";
 import { appContentHash, fencedFiles } from "../../src/shared/answer";
-import { type GenerateRequest, type GenerationStats, generateRequest } from "../../src/shared/api";
+import { type EditSummary, type GenerateRequest, type GenerationStats, generateRequest } from "../../src/shared/api";
 import { sha256Hex } from "../../src/shared/hash";
 import { appServers } from "./app-server";
 import type { CodegenEnv } from "./context";
-import { extractAppFiles, titleOf } from "./llm/extract";
+import { titleOf } from "./llm/extract";
 import { buildMessages, systemPrompt } from "./llm/prompt";
 import { languageModel } from "./llm/provider";
-import { streamAnswer } from "./llm/stream";
 import { clientKey, rateLimit } from "./rate-limit";
-import { checkServerModule } from "./sandbox/check";
 import { generationSettings, llmConfig } from "./settings";
 import { sseStream } from "./sse";
 import { findStarter } from "./starters";
 import { newEditToken, newProjectId } from "./tokens";
+import { writeApp } from "./write-app";
 
 /**
  * POST /api/generate. Everything that can be refused is refused before the
@@ -85,6 +84,7 @@ export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> 
 		let outputTokens: number;
 		let provider: string;
 		let model: string;
+		let edit: EditSummary | undefined;
 		if (starter) {
 			firstTokenAt = Date.now();
 			files = { html: starter.code, server: starter.server ?? null };
@@ -94,40 +94,31 @@ export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> 
 			model = starter.id;
 		} else {
 			if (!config.configured) return; // narrowed above
-			const outcome = await streamAnswer({
+			const written = await writeApp({
 				model: languageModel(config, c.env),
-				system: systemPrompt({ servers: appServers(c.env).available }),
+				system: systemPrompt({ servers: appServers(c.env).available, editing: base !== null }),
 				messages: buildMessages(
 					req.prompt,
 					base ? { html: base.code, server: base.server, number: base.number } : undefined,
 				),
+				prompt: req.prompt,
+				base: base ? { html: base.code, server: base.server } : null,
 				settings: generationSettings(c.env),
-				onDelta: (text) => sse.send({ event: "delta", data: { text } }),
+				send: sse.send,
 				signal: sse.gone,
+				loader: (c.env as { LOADER?: WorkerLoader }).LOADER,
 			});
-			if (sse.gone.aborted) return log({ project: projectId, outcome: "client_gone", d1Queries: c.get("d1Queries")() });
-			if (!outcome.ok) {
-				sse.send({ event: "error", data: { code: outcome.code, message: outcome.message } });
-				return log({ project: projectId, outcome: outcome.code, d1Queries: c.get("d1Queries")() });
+			if ("gone" in written) {
+				return log({ project: projectId, outcome: "client_gone", d1Queries: c.get("d1Queries")() });
 			}
-			const extracted = extractAppFiles(outcome.text, outcome.finishReason);
-			if (!extracted.ok) {
-				sse.send({ event: "error", data: { code: extracted.code, message: extracted.message } });
-				return log({ project: projectId, outcome: extracted.code, d1Queries: c.get("d1Queries")() });
+			if (!written.ok) {
+				sse.send({ event: "error", data: { code: written.code, message: written.message } });
+				return log({ project: projectId, outcome: written.code, d1Queries: c.get("d1Queries")() });
 			}
-			files = { html: extracted.html, server: extracted.server };
-			// A server module that cannot run is refused now, not on its first request. Without
-			// a loader it cannot be checked, nor run: it is kept, and its api/ answers 501.
-			const loader = (c.env as { LOADER?: WorkerLoader }).LOADER;
-			if (files.server !== null && loader) {
-				const checked = await checkServerModule(loader, files.server);
-				if (!checked.ok) {
-					sse.send({ event: "error", data: { code: "invalid_server", message: checked.message } });
-					return log({ project: projectId, outcome: "invalid_server", d1Queries: c.get("d1Queries")() });
-				}
-			}
-			firstTokenAt = outcome.firstTokenAt;
-			outputTokens = outcome.outputTokens ?? Math.ceil(outcome.text.length / 4);
+			files = written.files;
+			edit = written.edit;
+			firstTokenAt = written.firstTokenAt;
+			outputTokens = written.outputTokens;
 			provider = config.provider;
 			model = config.model;
 		}
@@ -163,7 +154,7 @@ export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> 
 			});
 			return;
 		}
-		sse.send({ event: "done", data: { project: projectId, version: number, stats } });
+		sse.send({ event: "done", data: { project: projectId, version: number, stats, ...(edit && { edit }) } });
 		log({
 			project: projectId,
 			outcome: "done",
@@ -172,6 +163,7 @@ export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> 
 			ttftMs: stats.ttftMs,
 			beforeModelMs,
 			d1Queries: c.get("d1Queries")(),
+			...(edit && { blocks: edit.blocks, rewrite: edit.rewrite, repaired: edit.repaired }),
 		});
 	};
 
@@ -217,6 +209,6 @@ function statsOf(
 }
 
 /** One line per generation for Workers Logs: ids, outcome and counts only (never prompts, code or keys). */
-function log(fields: Record<string, string | number>) {
+function log(fields: Record<string, string | number | boolean>) {
 	console.log(JSON.stringify({ event: "generation", ...fields }));
 }

@@ -1,5 +1,6 @@
 import type { ModelMessage } from "ai";
 import { fencedFiles } from "../../../src/shared/answer";
+import { EDIT_SECTION } from "./edit-prompt";
 
 /**
  * The system prompt: one complete HTML file in an ```html fence, a short plan
@@ -16,7 +17,7 @@ Rules:
 - All HTML, CSS and JavaScript in that one file. You may load libraries from a CDN (e.g. https://cdn.jsdelivr.net, https://esm.sh) with <script> or <link> tags.
 - Never use alert(), prompt() or confirm(): show messages, inputs and confirmations in the page (a small modal or an inline message).
 - Make it look good: a clear layout, readable type, sensible spacing, works on a phone.
-- When you are asked to change an existing app, you get its full current code: answer with the full new file (never "... unchanged ..." or partial code).
+- Never write "... unchanged ..." or other partial code in a whole file.
 
 Keeping data (a backend and database): every app has a small JSON document store of its own, shared by everyone who opens the app. Use it whenever the app must remember things across visits or visitors (a guest book, a shared to-do list, scores, votes). Load the client in <head>:
 <script src="/_kiln/db.js"></script>
@@ -49,9 +50,12 @@ const PAGE_ONLY_SECTION = `
 
 Write the page only: this Kiln cannot run server code, so do not write a server.js block; keep data with kiln.db.`;
 
-/** The system prompt, with or without server code depending on whether this Kiln can run it. */
-export function systemPrompt(options: { servers: boolean }): string {
-	return SYSTEM_PROMPT + (options.servers ? SERVER_SECTION : PAGE_ONLY_SECTION);
+/**
+ * The system prompt, with or without server code depending on whether this
+ * Kiln can run it, and for a follow-up (`editing`) with the edit blocks.
+ */
+export function systemPrompt(options: { servers: boolean; editing?: boolean }): string {
+	return SYSTEM_PROMPT + (options.servers ? SERVER_SECTION : PAGE_ONLY_SECTION) + (options.editing ? EDIT_SECTION : "");
 }
 
 /**
@@ -64,11 +68,10 @@ export function buildMessages(
 	current?: { html: string; server: string | null; number: number },
 ): ModelMessage[] {
 	if (!current) return [{ role: "user", content: prompt }];
-	const what = current.server === null ? "the complete new file" : "the complete new files";
 	return [
 		{
 			role: "user",
-			content: `Here is the current app (version ${current.number}), in full:\n\n${fencedFiles(current)}\n\nChange it as follows, and answer with the plan and ${what}:\n\n${prompt}`,
+			content: `Here is the current app (version ${current.number}), in full:\n\n${fencedFiles(current)}\n\nChange it as follows, and answer with the plan and SEARCH/REPLACE blocks (or, for a large change, the changed files in full):\n\n${prompt}`,
 		},
 	];
 }
