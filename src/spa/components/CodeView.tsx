@@ -5,7 +5,9 @@
  * from src/shared/answer.ts, the reader the server stores versions with, so
  * what is shown is what will be stored. Lines are memoised, so each frame
  * re-renders only the lines that changed (in practice the last few). Follows
- * the end of the text while it grows unless the reader has scrolled up.
+ * the end of the text while it grows (or, while a follow-up's edit streams,
+ * the line being edited) unless the reader has scrolled up. A follow-up's
+ * changed lines are marked.
  */
 import { memo, useEffect, useMemo, useRef, useState } from "react";
 import { type AppFile, PAGE_FILE, type StreamView } from "../../shared/answer";
@@ -16,12 +18,15 @@ export function CodeView({
 	view,
 	streaming,
 	label,
+	note = null,
 }: {
 	/** The model's answer so far (`readStream`), or a stored version's files. */
 	view: StreamView;
 	streaming: boolean;
 	/** Which version this is, e.g. "v2" or "writing v3". */
 	label: string;
+	/** A line over the code, e.g. why the model is writing the full file after all. */
+	note?: string | null;
 }) {
 	const [picked, setPicked] = useState<AppFile | null>(null);
 	// While streaming, follow the file being written; a click picks one to stay on.
@@ -32,11 +37,21 @@ export function CodeView({
 	const file = view.files.find((f) => f.name === shownName) ?? view.files[0] ?? null;
 	const code = file?.code ?? "";
 	const lines = useMemo(() => highlightLines(code), [code]);
+	const changed = useMemo(() => {
+		const set = new Set<number>();
+		for (const r of file?.changed ?? []) for (let i = r.from; i < r.to; i++) set.add(i);
+		return set;
+	}, [file?.changed]);
+	const cursor = file?.cursor ?? null;
 	const scroller = useRef<HTMLElement>(null);
 	const following = useRef(true);
 	useEffect(() => {
 		const el = scroller.current;
-		if (el && streaming && following.current) el.scrollTop = el.scrollHeight;
+		if (!el || !streaming || !following.current) return;
+		// An edit streaming in the middle of the file: keep its line in view, not the end.
+		const at = cursor === null ? null : el.querySelector<HTMLElement>(`.line[data-n="${cursor + 1}"]`);
+		if (at) el.scrollTop += at.getBoundingClientRect().top - el.getBoundingClientRect().top - el.clientHeight / 3;
+		else el.scrollTop = el.scrollHeight;
 	});
 	useEffect(() => {
 		if (streaming) following.current = true;
@@ -87,6 +102,11 @@ export function CodeView({
 					following.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
 				}}
 			>
+				{note && (
+					<p className="code-note" role="status">
+						{note}
+					</p>
+				)}
 				{view.plan && (
 					<section className="code-plan" aria-label="The model's plan">
 						<h3>Plan</h3>
@@ -103,7 +123,12 @@ export function CodeView({
 									n={i + 1}
 									tokens={line}
 									sig={signature(line)}
-									caret={streaming && view.writing === file?.name && i === lines.length - 1}
+									changed={changed.has(i)}
+									caret={
+										streaming &&
+										view.writing === file?.name &&
+										(cursor === null ? i === lines.length - 1 : i === cursor)
+									}
 								/>
 							))}
 						</code>
@@ -128,9 +153,20 @@ function signature(tokens: Token[]): string {
 }
 
 const Line = memo(
-	function Line({ n, tokens, caret }: { n: number; tokens: Token[]; sig: string; caret: boolean }) {
+	function Line({
+		n,
+		tokens,
+		caret,
+		changed,
+	}: {
+		n: number;
+		tokens: Token[];
+		sig: string;
+		caret: boolean;
+		changed: boolean;
+	}) {
 		return (
-			<span className="line" data-n={n}>
+			<span className="line" data-n={n} data-changed={changed || undefined}>
 				{tokens.map((t, i) =>
 					t.kind === "plain" ? (
 						t.text
@@ -146,5 +182,5 @@ const Line = memo(
 			</span>
 		);
 	},
-	(a, b) => a.n === b.n && a.sig === b.sig && a.caret === b.caret,
+	(a, b) => a.n === b.n && a.sig === b.sig && a.caret === b.caret && a.changed === b.changed,
 );

@@ -6,6 +6,7 @@
  */
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { PAGE_FILE, readStream, SERVER_FILE, type StreamView } from "../../shared/answer";
+import { type AppFiles, readEdit } from "../../shared/edits";
 import { ApiError, type Config, remix } from "../lib/api";
 import { getEditToken, rememberApp, saveEditToken } from "../lib/edit-tokens";
 import { navigate, projectPath } from "../lib/router";
@@ -63,6 +64,8 @@ export function Workspace({
 	const [remixing, setRemixing] = useState(false);
 	const toast = useToast();
 	const lastPreview = useRef<string | null>(null);
+	// The version a follow-up edits, kept for the whole generation: its edit blocks are applied to it.
+	const editBase = useRef<{ startedAt: number; files: AppFiles | null }>({ startedAt: -1, files: null });
 
 	const mine = generation.project === project;
 	const streaming = mine && generation.status === "streaming";
@@ -118,8 +121,17 @@ export function Workspace({
 	// The streamed text stays on screen until the stored version replaces it (or after a failure).
 	const showingStream = streaming || (mine && generation.status !== "idle" && generation.text && !currentSummary);
 	const nextNumber = (latest ?? 0) + 1;
+	if (editBase.current.startedAt !== generation.startedAt) {
+		const from = generation.request?.fromVersion;
+		const files = from !== undefined && code?.n === from ? { html: code.code, server: code.server } : null;
+		editBase.current = { startedAt: generation.startedAt, files };
+	}
+	const answer = generation.text.slice(generation.answerFrom);
+	const base = editBase.current.files;
 	const codeView: StreamView | null = showingStream
-		? readStream(generation.text)
+		? base
+			? readEdit(answer, base)
+			: readStream(answer)
 		: code && code.n === current
 			? storedView(code)
 			: null;
@@ -199,7 +211,16 @@ export function Workspace({
 				Loading the code…
 			</p>
 		) : (
-			<CodeView view={codeView} streaming={streaming} label={codeLabel} />
+			<CodeView
+				view={codeView}
+				streaming={streaming}
+				label={codeLabel}
+				note={
+					showingStream && generation.repair
+						? `The edit did not apply (${generation.repair}) Writing the full file instead.`
+						: null
+				}
+			/>
 		);
 	};
 

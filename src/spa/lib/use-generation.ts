@@ -16,6 +16,13 @@ export interface Generation {
 	/** The project being written (known once `start` arrives, or from the request). */
 	project: string | null;
 	text: string;
+	/**
+	 * Where the answer being written starts in `text`: 0, or where the repair
+	 * turn began (after a `repair` event the model writes the full files anew).
+	 */
+	answerFrom: number;
+	/** Why a follow-up's edits did not apply, once the repair turn has begun. */
+	repair: string | null;
 	startedAt: number;
 	firstTokenAt: number | null;
 	endedAt: number | null;
@@ -29,6 +36,8 @@ const IDLE: Generation = {
 	request: null,
 	project: null,
 	text: "",
+	answerFrom: 0,
+	repair: null,
 	startedAt: 0,
 	firstTokenAt: null,
 	endedAt: null,
@@ -84,6 +93,9 @@ export function useGeneration() {
 					}
 					textRef.current += ev.data.text;
 					if (!frameRef.current) frameRef.current = requestAnimationFrame(flush);
+				} else if (ev.event === "repair") {
+					const at = textRef.current.length;
+					setState((s) => ({ ...s, text: textRef.current, answerFrom: at, repair: ev.data.message }));
 				} else if (ev.event === "done") {
 					cancelAnimationFrame(frameRef.current);
 					frameRef.current = 0;
