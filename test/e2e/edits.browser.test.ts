@@ -72,4 +72,40 @@ describe("a follow-up's edit in Chromium", () => {
 		await screenshot(page, "edit-preview");
 		expect(errors).toEqual([]);
 	});
+
+	it("says so when an edit does not apply, shows the full file the repair turn writes, then v3", async () => {
+		const project = /\/projects\/([a-z0-9]+)/.exec(page.url())?.[1] as string;
+		const v2 = (await (await fetch(`${dev.url}/api/projects/${project}/versions/2`)).json()) as {
+			version: { code: string };
+		};
+		const fixed = v2.version.code.replace("<title>Big app</title>", "<title>Repaired app</title>");
+		const repair = fullAnswer(fixed);
+		const s = await createScenario(fake.url, {
+			replies: [
+				{ text: editAnswer([{ search: "<p>not in the app</p>", replace: "<p>x</p>" }]) },
+				{ text: repair, chunkSize: 64, holdAfterChunks: 20 },
+			],
+		});
+		const box = page.getByRole("textbox", { name: "Describe a change to v2" });
+		await box.fill(`Rename the app ${s.marker}`);
+		await box.press("Enter");
+		await waitForHeld(fake.url, s.id);
+		const note = page.getByRole("status").filter({ hasText: "does not apply: block 1 of index.html" });
+		await poll(() => note.count()).toBe(1);
+		expect(await note.textContent()).toContain("The model is writing the full file instead.");
+		const code = page.getByRole("region", { name: /^Code:/ });
+		// The view restarted from the repair answer: its page so far, none of the failed blocks.
+		const text = (await code.textContent()) ?? "";
+		expect(text).toContain("Repaired app");
+		expect(text).not.toContain("not in the app");
+		await screenshot(page, "edit-repair");
+		await release(fake.url, s.id);
+		await page.waitForURL(new RegExp(`/projects/${project}/v/3$`));
+		expect(await page.title()).toContain("v3");
+		const stored = (await (await fetch(`${dev.url}/api/projects/${project}/versions/3`)).json()) as {
+			version: { code: string };
+		};
+		expect(stored.version.code).toBe(fixed);
+		expect(errors).toEqual([]);
+	});
 });

@@ -89,6 +89,12 @@ export function CodeView({
 					disabled={!code || (streaming && !file?.complete)}
 				/>
 			</div>
+			{note && (
+				// Outside the scrolled code, so it stays in view while the full file streams.
+				<p className="code-note" role="status">
+					{note}
+				</p>
+			)}
 			<section
 				className="code-scroll"
 				ref={scroller}
@@ -102,11 +108,6 @@ export function CodeView({
 					following.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
 				}}
 			>
-				{note && (
-					<p className="code-note" role="status">
-						{note}
-					</p>
-				)}
 				{view.plan && (
 					<section className="code-plan" aria-label="The model's plan">
 						<h3>Plan</h3>

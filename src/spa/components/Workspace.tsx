@@ -216,9 +216,7 @@ export function Workspace({
 				streaming={streaming}
 				label={codeLabel}
 				note={
-					showingStream && generation.repair
-						? `The edit did not apply (${generation.repair}) Writing the full file instead.`
-						: null
+					showingStream && generation.repair ? `${generation.repair} The model is writing the full file instead.` : null
 				}
 			/>
 		);
