@@ -80,6 +80,15 @@ describe("the prompt", () => {
 		expect(pageOnly).toMatch(/do not write a server\.js block/);
 	});
 
+	it("teaches follow-ups (only) SEARCH/REPLACE blocks in tagged fences, and when to write whole files", () => {
+		const edit = systemPrompt({ servers: true, editing: true });
+		expect(edit).toContain("```html index.html\n<<<<<<< SEARCH\n");
+		expect(edit).toMatch(/=======\n[^\n]*\n>>>>>>> REPLACE\n```/);
+		expect(edit).toContain("```js server.js");
+		expect(edit).toMatch(/about half of the app or more, answer instead with the whole app/);
+		expect(systemPrompt({ servers: true })).not.toContain("SEARCH");
+	});
+
 	it("gives a follow-up the full code of the version being edited", () => {
 		const code = `<!DOCTYPE html><html><body>${"long ".repeat(5000)}</body></html>`;
 		const [m] = buildMessages("make it red", { html: code, server: null, number: 4 });

@@ -21,7 +21,7 @@ Rules for SEARCH/REPLACE blocks:
 - Several blocks may follow each other in one fence; one fence per file (\`\`\`html index.html, \`\`\`js server.js).
 - Each SEARCH is copied from the current file as given here, never from your other blocks; no two blocks may touch the same lines.
 - A file you do not name in a SEARCH/REPLACE fence stays as it is.
-- When a change rewrites most of the app, answer instead with the whole app: every file in full, in its fence, with no SEARCH/REPLACE markers (a file you leave out of such an answer is dropped).
+- A block costs both the old lines and the new ones: when a change touches about half of the app or more, answer instead with the whole app: every file in full, in its fence, with no SEARCH/REPLACE markers (a file you leave out of such an answer is dropped).
 - Nothing after the last fence.`;
 
 /**
