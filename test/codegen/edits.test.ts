@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { appContentHash } from "../../src/shared/answer";
 import { bigApp, changeLines, editAnswer, fullAnswer, rowLine, withLine } from "../fakes/big-app";
-import { createScenario, type FakeReply, recordedRequests } from "../fakes/openai";
-import { call, FAKE, generate, rowCounts, type SseEvent } from "./helpers";
+import { createScenario, type FakeReply, heldCount, recordedRequests, release } from "../fakes/openai";
+import { call, FAKE, generate, postJson, rowCounts, type SseEvent, sseEvents } from "./helpers";
 
 // Issue 16: a follow-up streams only what changes (SEARCH/REPLACE blocks in
 // tagged fences), and never stores a broken version.
@@ -83,6 +83,35 @@ describe("a follow-up answered with edit blocks", () => {
 		);
 		expect(done(g.events)?.edit).toEqual({ blocks: 3, rewrite: false, repaired: false });
 		expect(named(g.events, "edit").map((e) => (e as { block: number }).block)).toEqual([1, 2, 3]);
+	});
+
+	it("announces each block as it is applied, while the answer is still streaming", async () => {
+		const p = await projectWith(APP);
+		const a = changeLines(APP, 30, 30, (l) => `${l}<!-- a -->`);
+		const b = changeLines(APP, 300, 300, (l) => `${l}<!-- b -->`);
+		const answer = editAnswer([a.change, b.change]);
+		// Held just after the first block's >>>>>>> REPLACE line.
+		const chunkSize = 8;
+		const held = Math.ceil((answer.indexOf(">>>>>>> REPLACE\n") + 16) / chunkSize);
+		const s = await createScenario(FAKE, { replies: [{ text: answer, chunkSize, holdAfterChunks: held }] });
+		const res = await postJson(
+			"/api/generate",
+			{ prompt: `two changes ${s.marker}`, project: p.project },
+			{ authorization: `Bearer ${p.token}` },
+		);
+		const seen: SseEvent[] = [];
+		for await (const e of sseEvents(res)) {
+			seen.push(e);
+			if (e.event === "edit" && e.data.block === 1) {
+				// The model is still being held: the block was applied mid-stream.
+				expect(await heldCount(FAKE, s.id)).toBe(1);
+				await release(FAKE, s.id);
+			}
+		}
+		expect(named(seen, "edit").map((e) => (e as { block: number }).block)).toEqual([1, 2]);
+		expect(done(seen)?.edit).toEqual({ blocks: 2, rewrite: false, repaired: false });
+		const both = changeLines(a.result, 300, 300, (l) => `${l}<!-- b -->`).result;
+		expect((await version(p.project, 2)).code).toBe(both);
 	});
 
 	it("still takes a full rewrite: the whole app, as before edit blocks", async () => {
