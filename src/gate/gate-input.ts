@@ -13,6 +13,8 @@ export interface GateInput {
 	tree: string;
 	/** Migrations folder, relative to `root`. */
 	dir: string;
+	/** The Drizzle schema the ref's code declares, relative to `root`, when the user named it (--schema). */
+	schema?: string;
 	/** The ref's migrations, as the ref has them. */
 	oldFiles: MigrationFile[];
 	/** The work tree's migrations, as they are on disk (committed or not). */
@@ -24,7 +26,7 @@ export interface GateInput {
 }
 
 /** Reads both sides of the comparison; throws UsageError for a bad ref or a missing folder. */
-export function readGateInput(cwd: string, ref: string, dir = "migrations"): GateInput {
+export function readGateInput(cwd: string, ref: string, dir = "migrations", schema?: string): GateInput {
 	const root = repoRoot(cwd);
 	const commit = resolveCommit(root, ref);
 	const oldFiles = readMigrationsAt(root, commit, ref, dir);
@@ -37,6 +39,7 @@ export function readGateInput(cwd: string, ref: string, dir = "migrations"): Gat
 		commit,
 		tree: git(root, ["rev-parse", `${commit}^{tree}`]).trim(),
 		dir,
+		schema,
 		oldFiles,
 		files,
 		added,

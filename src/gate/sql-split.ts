@@ -116,3 +116,8 @@ export function stripComments(sql: string): string {
 	}
 	return out;
 }
+
+/** BEGIN / COMMIT / END / ROLLBACK / SAVEPOINT / RELEASE: statements D1 rejects in a migration. */
+export function isTransactionControl(sql: string): boolean {
+	return /^(BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE)\b/i.test(stripComments(sql).trim());
+}
