@@ -1,3 +1,4 @@
+import { findMigrationsDir } from "./discover";
 import { git, repoRoot, resolveCommit } from "./git";
 import { readMigrationsAt, readWorkTreeMigrations } from "./migration-files";
 import type { MigrationFile } from "./types";
@@ -26,8 +27,9 @@ export interface GateInput {
 }
 
 /** Reads both sides of the comparison; throws UsageError for a bad ref or a missing folder. */
-export function readGateInput(cwd: string, ref: string, dir = "migrations", schema?: string): GateInput {
+export function readGateInput(cwd: string, ref: string, migrationsDir?: string, schema?: string): GateInput {
 	const root = repoRoot(cwd);
+	const dir = migrationsDir ?? findMigrationsDir(root);
 	const commit = resolveCommit(root, ref);
 	const oldFiles = readMigrationsAt(root, commit, ref, dir);
 	const files = readWorkTreeMigrations(root, dir);

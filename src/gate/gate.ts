@@ -19,6 +19,8 @@ export interface GateOptions {
 	layers?: Layer[];
 	/** How to run the ref's database tests (layer 3). */
 	layer3?: Layer3Mode;
+	/** Layer 3 as a shell command run in the ref's checkout (any repository's own test command). */
+	testCommand?: string;
 	/** Progress lines (the CLI prints them on stderr). */
 	log?: (line: string) => void;
 	/** Deploy risks block too (exit 1), not only breaks of the old code. */
@@ -74,7 +76,7 @@ async function runGateOnce(opts: GateOptions): Promise<GateReport> {
 		return verdict.report();
 	}
 
-	const wb = await openWorkbench(input, want, opts.layer3 ?? "auto", opts.cache);
+	const wb = await openWorkbench(input, want, opts.layer3 ?? "auto", opts.cache, opts.testCommand);
 	try {
 		// Layer 3 runs in child processes or its own workers: start it first, judge the rest meanwhile.
 		const layer3Start = performance.now();
