@@ -1,0 +1,23 @@
+/**
+ * One project's SQL database: a SQLite-backed Durable Object, one per project
+ * (`idFromName(project)`), shared by every version of it. Only this Worker
+ * holds its namespace (`APP_DB`); an app's server reaches its own object
+ * through the `AppSql` entrypoint, whose props name the project, never an id
+ * of its choosing. Each object runs one call at a time, so one app's heavy
+ * query holds up that app alone.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { type ExecuteAnswer, executeStatements, type SqlStatement } from "./execute";
+import type { DbLimits } from "./limits";
+
+export class AppDatabase extends DurableObject<CodegenBindings> {
+	/** Runs the statements as one transaction under `limits` (see execute.ts). */
+	query(statements: SqlStatement[], limits: DbLimits): ExecuteAnswer {
+		return executeStatements(this.ctx.storage, statements, limits);
+	}
+}
+
+/** The database object of `project`: the one way Kiln's code names one. */
+export function appDatabase(namespace: DurableObjectNamespace<AppDatabase>, project: string) {
+	return namespace.get(namespace.idFromName(project));
+}
