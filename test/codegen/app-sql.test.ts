@@ -1,6 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { dbLimits, FIXED_DB_LIMITS } from "../../workers/codegen/app-db/limits";
+import { systemPrompt } from "../../workers/codegen/llm/prompt";
 import { SUPPLIED_MODULES, suppliedRevision } from "../../workers/codegen/sandbox/modules";
 import { sandboxId } from "../../workers/codegen/sandbox/run";
 import { call, callWithEnv, expectError, onOrigin, withServer } from "./helpers";
@@ -201,6 +202,27 @@ describe("env.DB: the D1-shaped API on the project's own database", () => {
 		const { project: copy } = (await remix.json()) as { project: string };
 		const { body } = await sql(copy, { op: "all", sql: "SELECT * FROM seen" });
 		expect(body.error?.message).toMatch(/no such table: seen/);
+	});
+});
+
+describe("what the system prompt teaches", () => {
+	it("has an example server that runs as written against env.DB", async () => {
+		const example = /```js server\.js\n([\s\S]*?)\n```/.exec(systemPrompt({ servers: true }))?.[1];
+		expect(example).toContain("c.env.DB");
+		const { project } = await withServer(example as string);
+		const post = (name: unknown) =>
+			onOrigin(project, "/api/items", {
+				method: "POST",
+				headers: { "content-type": "application/json" },
+				body: JSON.stringify({ name }),
+			});
+		expect(await (await post("first")).json()).toEqual({ id: 1 });
+		expect(await (await post("second")).json()).toEqual({ id: 2 });
+		expect((await post("  ")).status).toBe(400);
+		expect(await (await onOrigin(project, "/api/items")).json()).toEqual([
+			{ id: 2, name: "second" },
+			{ id: 1, name: "first" },
+		]);
 	});
 });
 
