@@ -154,7 +154,7 @@ function runOne(sql: SqlStorage, s: SqlStatement, limits: DbLimits, budget: { by
 }
 
 /** A row's size as it will travel: UTF-8 bytes of text (counted without encoding), 8 a number. */
-function rowBytes(row: SqlValue[]): number {
+export function rowBytes(row: SqlValue[]): number {
 	let n = 0;
 	for (const v of row) {
 		if (typeof v === "string") n += utf8Length(v);

@@ -8,12 +8,23 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { type ExecuteAnswer, executeStatements, type SqlStatement } from "./execute";
+import { type ExportPage, type ExportPosition, exportPage } from "./export";
 import type { DbLimits } from "./limits";
 
 export class AppDatabase extends DurableObject<CodegenBindings> {
 	/** Runs the statements as one transaction under `limits` (see execute.ts). */
 	query(statements: SqlStatement[], limits: DbLimits): ExecuteAnswer {
 		return executeStatements(this.ctx.storage, statements, limits);
+	}
+
+	/** A page of the owner's download (see export.ts). */
+	exportPage(from: ExportPosition, maxBytes: number): ExportPage {
+		return exportPage(this.ctx.storage.sql, from, maxBytes);
+	}
+
+	/** Empties the database for its owner: every table, index and row, as a new project's. */
+	async reset(): Promise<void> {
+		await this.ctx.storage.deleteAll();
 	}
 }
 
