@@ -63,8 +63,14 @@ export class AppData extends WorkerEntrypoint<CodegenBindings, DataProps> {
 		checkCollection(collection);
 		const limit = Math.min(Math.max(Math.trunc(options.limit ?? 100), 1), MAX_LIST_LIMIT);
 		if (options.after !== undefined) checkKey(options.after);
-		const rows = await listDocuments(this.db, this.ctx.props.project, collection, { limit, after: options.after });
-		return rows.map((r) => ({ key: r.key, value: JSON.parse(r.value), updatedAt: r.updatedAt }));
+		// This API answers an array, which cannot say that it stopped early, and apps page it by
+		// count: so it is bounded by count alone, as it always was (the HTTP list also by bytes).
+		const page = await listDocuments(this.db, this.ctx.props.project, collection, {
+			limit,
+			after: options.after,
+			maxBytes: Number.MAX_SAFE_INTEGER,
+		});
+		return page.documents.map((r) => ({ key: r.key, value: JSON.parse(r.value), updatedAt: r.updatedAt }));
 	}
 
 	async get(collection: string, key: string): Promise<unknown> {
