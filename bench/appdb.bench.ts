@@ -17,6 +17,7 @@
  */
 import http from "node:http";
 import { createScenario, startFakeOpenAI } from "../test/fakes/openai.ts";
+import { hostRequest } from "./http.ts";
 import { startKilnInMiniflare } from "./kiln-in-miniflare.ts";
 import { size } from "./options.ts";
 
@@ -40,22 +41,8 @@ export default app;`;
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 
-function request(
-	port: number,
-	host: string,
-	method: string,
-	pathName: string,
-): Promise<{ status: number; body: string }> {
-	return new Promise((resolve, reject) => {
-		const req = http.request({ host: "127.0.0.1", port, method, path: pathName, agent, headers: { host } }, (res) => {
-			let body = "";
-			res.setEncoding("utf8");
-			res.on("data", (d) => (body += d));
-			res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-		});
-		req.on("error", reject);
-		req.end();
-	});
+function request(port: number, host: string, method: string, pathName: string) {
+	return hostRequest(agent, port, host, pathName, method);
 }
 
 const median = (xs: number[]) => {
