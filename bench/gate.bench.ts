@@ -7,6 +7,9 @@
  *   tree adds one; a declared Drizzle table per migration, old db tests run
  *   by the gate in workerd).
  * Each scenario runs three times; the median is reported, with each layer's share.
+ * - on the real corpus (test/gate/real: 69 migration commits of public
+ *   repositories, each judged once, one at a time): median and slowest case,
+ *   target under 30 s each.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -15,6 +18,7 @@ import path from "node:path";
 import { runGate } from "../src/gate/gate";
 import type { GateReport } from "../src/gate/types";
 import { git } from "../test/gate/helpers.ts";
+import { buildRealCase, caseName, loadRealCases } from "../test/gate/real-corpus.ts";
 import { size } from "./options.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -23,6 +27,8 @@ const RUNS = size("BENCH_RUNS", 3, 1);
 /** The two synthetic history lengths (`BENCH_SMOKE=1`: 3 and 6). */
 const SHORT = size("BENCH_SHORT_HISTORY", 10, 3);
 const LONG = size("BENCH_LONG_HISTORY", 100, 6);
+/** How many real cases to judge (all of them; `BENCH_SMOKE=1`: 3, spread over the corpus). */
+const REAL_CASES = size("BENCH_REAL_CASES", Number.POSITIVE_INFINITY, 3);
 
 function thisRepository(): string {
 	const dir = path.join(parent, "kiln");
@@ -127,6 +133,32 @@ async function measure(label: string, dir: string, against: string): Promise<num
 	return median.ms;
 }
 
+/** Every real case once, one after the other, as a user would run the gate: median and slowest. */
+async function realCorpus(): Promise<{ median: number; slowest: number }> {
+	const times: { name: string; ms: number; safe: boolean }[] = [];
+	const all = loadRealCases();
+	const step = Math.max(1, Math.floor(all.length / Math.min(REAL_CASES, all.length)));
+	for (const c of all.filter((_, i) => i % step === 0).slice(0, REAL_CASES)) {
+		const report = await runGate({
+			cwd: buildRealCase(c, parent),
+			against: "deployed",
+			migrationsDir: c.source.migrationsDir,
+			schema: c.source.schema,
+		});
+		times.push({ name: caseName(c), ms: report.ms, safe: report.safe });
+	}
+	times.sort((a, b) => a.ms - b.ms);
+	const median = times[Math.floor(times.length / 2)];
+	const slowest = times[times.length - 1];
+	const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+	console.log(
+		`${"real corpus, median case".padEnd(44)} ${s(median.ms).padStart(8)}   (${times.length} cases, each judged once)`,
+	);
+	console.log(`${"real corpus, slowest case".padEnd(44)} ${s(slowest.ms).padStart(8)}   (${slowest.name})`);
+	console.log(`${"real corpus, total".padEnd(44)} ${s(times.reduce((n, t) => n + t.ms, 0)).padStart(8)}`);
+	return { median: median.ms, slowest: slowest.ms };
+}
+
 try {
 	console.log(
 		`gate wall time, median of ${RUNS} (load average now ${(await import("node:os")).loadavg()[0].toFixed(1)})\n`,
@@ -137,6 +169,11 @@ try {
 	console.log(`\nratio ${LONG} / ${SHORT} migrations: ${(hundred / ten).toFixed(2)}x`);
 	console.log(
 		`this repository: ${(repo / 1000).toFixed(1)} s against a target of 60 s (${repo < 60_000 ? "met" : "MISSED"})`,
+	);
+	console.log("");
+	const real = await realCorpus();
+	console.log(
+		`real corpus: median ${(real.median / 1000).toFixed(1)} s, slowest ${(real.slowest / 1000).toFixed(1)} s, against a target of 30 s each (${real.slowest < 30_000 ? "met" : "MISSED"})`,
 	);
 } finally {
 	rmSync(parent, { recursive: true, force: true });

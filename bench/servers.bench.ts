@@ -30,6 +30,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { createScenario, startFakeOpenAI } from "../test/fakes/openai.ts";
+import { hostRequest } from "./http.ts";
 import { startKilnInMiniflare } from "./kiln-in-miniflare.ts";
 import { size } from "./options.ts";
 
@@ -48,16 +49,7 @@ const PAGE = readFileSync(path.join(root, "workers/codegen/starters/calculator.h
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
 function get(port: number, host: string, pathName: string): Promise<{ status: number; body: string }> {
-	return new Promise((resolve, reject) => {
-		const req = http.request({ host: "127.0.0.1", port, path: pathName, agent, headers: { host } }, (res) => {
-			let body = "";
-			res.setEncoding("utf8");
-			res.on("data", (d) => (body += d));
-			res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-		});
-		req.on("error", reject);
-		req.end();
-	});
+	return hostRequest(agent, port, host, pathName);
 }
 
 async function post(port: number, pathName: string, json: unknown): Promise<string> {

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "./client";
 import { appData, projects } from "./schema";
 
@@ -9,25 +9,44 @@ export interface StoredDocument {
 	updatedAt: number;
 }
 
-/** A page of a collection's documents, in key order, after the key `after`. */
+export interface DocumentPage {
+	documents: StoredDocument[];
+	/** The last key of this page when more documents follow it, else null. */
+	next: string | null;
+}
+
+/**
+ * A page of a collection's documents, in key order, after the key `after`: at
+ * most `limit` documents, and no more once their values reach `maxBytes` (the
+ * document that crosses it is the page's last, so a page always holds at least
+ * one). Both bounds hold in the query itself, so D1 never sends more than the
+ * page: a running sum of the values' bytes, and a count of what follows each
+ * key, which says whether `next` is needed.
+ */
 export async function listDocuments(
 	db: Db,
 	projectId: string,
 	collection: string,
-	opts: { limit: number; after?: string },
-): Promise<StoredDocument[]> {
-	const where = and(
-		eq(appData.projectId, projectId),
-		eq(appData.collection, collection),
-		opts.after === undefined ? undefined : gt(appData.key, opts.after),
-	);
-	return db
-		.select({ key: appData.key, value: appData.value, updatedAt: appData.updatedAt })
-		.from(appData)
-		.where(where)
-		.orderBy(asc(appData.key))
-		.limit(opts.limit)
-		.all();
+	opts: { limit: number; after?: string; maxBytes: number },
+): Promise<DocumentPage> {
+	const after = opts.after === undefined ? sql`` : sql`AND key > ${opts.after}`;
+	const rows = await db.all<{ key: string; value: string; updated_at: number; remaining: number }>(sql`
+		SELECT key, value, updated_at, remaining FROM (
+			SELECT key, value, updated_at,
+				length(CAST(value AS BLOB)) AS size,
+				sum(length(CAST(value AS BLOB))) OVER (ORDER BY key ROWS UNBOUNDED PRECEDING) AS running,
+				count(*) OVER (ORDER BY key ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS remaining
+			FROM ${appData}
+			WHERE project_id = ${projectId} AND collection = ${collection} ${after}
+		)
+		WHERE running - size < ${opts.maxBytes}
+		ORDER BY key
+		LIMIT ${opts.limit}`);
+	const last = rows.at(-1);
+	return {
+		documents: rows.map((r) => ({ key: r.key, value: r.value, updatedAt: r.updated_at })),
+		next: last && last.remaining > 1 ? last.key : null,
+	};
 }
 
 export async function getDocument(

@@ -19,7 +19,15 @@ lacks: is it safe while <git-ref>'s code is live?
   --json                 print the report as JSON on stdout
   --layers <list>        run only these layers, e.g. 1,2 (default 1,2,3,4)
   --layer3 <mode>        auto | vitest | workerd | off (default auto)
-  --migrations <dir>     migrations folder (default migrations)
+  --test-command <cmd>   layer 3 runs <cmd> (your db tests) in <git-ref>'s
+                         checkout, then again with the new migrations added
+  --migrations <dir>     migrations folder (default: migrations/, else the
+                         migrations_dir of wrangler's config, else the out
+                         of a drizzle.config.* at the root or in packages/*)
+  --schema <file>        the Drizzle schema of <git-ref>'s code (default: the
+                         schema of drizzle.config.* beside the migrations,
+                         else src/db/schema.ts)
+  --strict               deploy risks block too (exit 1), not only breaks
   --rules                list the rules (names for allow annotations)
   -h, --help             this text
 
@@ -59,6 +67,9 @@ async function main(argv: string[]): Promise<number> {
 			cwd: process.cwd(),
 			against: v.against,
 			migrationsDir: v.migrations,
+			strict: v.strict,
+			schema: v.schema,
+			testCommand: v["test-command"],
 			layers: layers as Layer[],
 			layer3: mode as Layer3Mode,
 			log: (line) => process.stderr.write(`gate: ${line}\n`),
@@ -85,6 +96,9 @@ function parse(argv: string[]) {
 			layer3: { type: "string" },
 			migrations: { type: "string" },
 			rules: { type: "boolean" },
+			strict: { type: "boolean" },
+			schema: { type: "string" },
+			"test-command": { type: "string" },
 			help: { type: "boolean", short: "h" },
 		},
 	});

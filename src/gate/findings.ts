@@ -1,4 +1,4 @@
-import { type RuleId, rules } from "./rules";
+import { type RuleId, rules, severityOf } from "./rules";
 import type { Finding, Statement } from "./types";
 
 /** Builds a finding with the rule's layer and safe way filled in. */
@@ -10,5 +10,14 @@ export function finding(
 	breaks: string,
 ): Finding {
 	const r = rules[rule];
-	return { layer: r.layer, rule, migration, statement, message, breaks, safeWay: r.safeWay };
+	return {
+		layer: r.layer,
+		severity: severityOf(rule),
+		rule,
+		migration,
+		statement,
+		message,
+		breaks,
+		safeWay: r.safeWay,
+	};
 }

@@ -1,3 +1,4 @@
+import { findMigrationsDir } from "./discover";
 import { git, repoRoot, resolveCommit } from "./git";
 import { readMigrationsAt, readWorkTreeMigrations } from "./migration-files";
 import type { MigrationFile } from "./types";
@@ -13,6 +14,8 @@ export interface GateInput {
 	tree: string;
 	/** Migrations folder, relative to `root`. */
 	dir: string;
+	/** The Drizzle schema the ref's code declares, relative to `root`, when the user named it (--schema). */
+	schema?: string;
 	/** The ref's migrations, as the ref has them. */
 	oldFiles: MigrationFile[];
 	/** The work tree's migrations, as they are on disk (committed or not). */
@@ -24,8 +27,9 @@ export interface GateInput {
 }
 
 /** Reads both sides of the comparison; throws UsageError for a bad ref or a missing folder. */
-export function readGateInput(cwd: string, ref: string, dir = "migrations"): GateInput {
+export function readGateInput(cwd: string, ref: string, migrationsDir?: string, schema?: string): GateInput {
 	const root = repoRoot(cwd);
+	const dir = migrationsDir ?? findMigrationsDir(root);
 	const commit = resolveCommit(root, ref);
 	const oldFiles = readMigrationsAt(root, commit, ref, dir);
 	const files = readWorkTreeMigrations(root, dir);
@@ -37,6 +41,7 @@ export function readGateInput(cwd: string, ref: string, dir = "migrations"): Gat
 		commit,
 		tree: git(root, ["rev-parse", `${commit}^{tree}`]).trim(),
 		dir,
+		schema,
 		oldFiles,
 		files,
 		added,

@@ -13,12 +13,18 @@ export interface GateOptions {
 	against: string;
 	/** Migrations folder, relative to the repository root. */
 	migrationsDir?: string;
+	/** The ref's Drizzle schema file, relative to the repository root (default: drizzle.config's, else src/db/schema.ts). */
+	schema?: string;
 	/** Layers to run; all four by default. */
 	layers?: Layer[];
 	/** How to run the ref's database tests (layer 3). */
 	layer3?: Layer3Mode;
+	/** Layer 3 as a shell command run in the ref's checkout (any repository's own test command). */
+	testCommand?: string;
 	/** Progress lines (the CLI prints them on stderr). */
 	log?: (line: string) => void;
+	/** Deploy risks block too (exit 1), not only breaks of the old code. */
+	strict?: boolean;
 	/** Reuse bundles of the ref's code between runs in one process (see BundleCache). */
 	cache?: BundleCache;
 }
@@ -56,21 +62,21 @@ export function lostWorkerd(e: unknown): boolean {
 async function runGateOnce(opts: GateOptions): Promise<GateReport> {
 	const started = performance.now();
 	const log = opts.log ?? (() => {});
-	const input = readGateInput(opts.cwd, opts.against, opts.migrationsDir);
+	const input = readGateInput(opts.cwd, opts.against, opts.migrationsDir, opts.schema);
 	const want = new Set<Layer>(opts.layers ?? [1, 2, 3, 4]);
-	const verdict = new Verdict(input, want, log, started);
+	const verdict = new Verdict(input, want, log, started, opts.strict ?? false);
 	const { added, oldFiles, files } = input;
 	log(
 		`${added.length} new migration(s) against ${opts.against} (${input.commit.slice(0, 12)}): ${added.map((f) => f.name).join(", ") || "none"}`,
 	);
 
-	await verdict.layer(1, async () => ({ findings: staticChecks(oldFiles, files, added), notes: [] }));
+	await verdict.layer(1, async () => staticChecks(oldFiles, files, added));
 	if (added.length === 0) {
 		verdict.noNewMigrations([2, 3, 4]);
 		return verdict.report();
 	}
 
-	const wb = await openWorkbench(input, want, opts.layer3 ?? "auto", opts.cache);
+	const wb = await openWorkbench(input, want, opts.layer3 ?? "auto", opts.cache, opts.testCommand);
 	try {
 		// Layer 3 runs in child processes or its own workers: start it first, judge the rest meanwhile.
 		const layer3Start = performance.now();

@@ -5,14 +5,41 @@
  * rehearsal.ts; this is where each layer decides whether it can judge at all,
  * and a layer that should judge and cannot says exactly what stopped it.
  */
-import { loadDeclaredSchema } from "./declared-schema";
+import { type DeclaredSchema, loadDeclaredSchema } from "./declared-schema";
 import { finding } from "./findings";
 import { runOldTests } from "./old-tests";
-import { rehearse, seed } from "./rehearsal";
+import { type CodeInvariants, rehearse, seed } from "./rehearsal";
 import { type ApplyFailure, applyMigrations } from "./sandbox";
 import { schemaDiff } from "./schema-diff";
 import type { CouldNotRun, LayerOutcome } from "./verdict";
 import { cached, firstLine, type Workbench } from "./workbench";
+
+const declaredMemo = new WeakMap<Workbench, Promise<DeclaredSchema | null>>();
+
+/** What the ref's code declares, loaded once per run for layers 2 and 4 (null without the ref's checkout). */
+function declaredSchema(wb: Workbench): Promise<DeclaredSchema | null> {
+	let hit = declaredMemo.get(wb);
+	if (!hit) {
+		const { input, worktree } = wb;
+		hit = worktree
+			? cached(wb.cache, `schema:${input.tree}:${input.dir}:${input.schema ?? ""}`, () =>
+					loadDeclaredSchema(worktree.dir, wb.oldSchema, input.dir, input.schema),
+				)
+			: Promise.resolve(null);
+		declaredMemo.set(wb, hit);
+	}
+	return hit;
+}
+
+/** What the ref's code keeps true of its rows: columns its Drizzle schema says are never NULL. */
+function codeInvariants(declared: DeclaredSchema | null): CodeInvariants {
+	const out: CodeInvariants = new Map();
+	// Only a real Drizzle schema says more than the database; the fallbacks say the same or nothing.
+	if (!declared?.source.includes("(Drizzle")) return out;
+	for (const t of declared.tables.values())
+		out.set(t.name, new Set(t.columns.filter((c) => c.notNull || c.hasDefault).map((c) => c.name)));
+	return out;
+}
 
 /** A migration that would not apply, as the cause of a layer that could not run. */
 function replayFailed(why: string, f: ApplyFailure): CouldNotRun {
@@ -50,9 +77,8 @@ export async function judgeSchemaDiff(wb: Workbench): Promise<LayerOutcome> {
 	const problem = schemaProblem(wb);
 	if (problem) return { notes: [], couldNotRun: problem };
 	if (!newSchema || !worktree) throw new Error("layer 2 ran without the new schema or the ref's checkout");
-	const declared = await cached(wb.cache, `schema:${input.tree}:${input.dir}`, () =>
-		loadDeclaredSchema(worktree.dir, wb.oldSchema, input.dir),
-	);
+	const declared = await declaredSchema(wb);
+	if (!declared) throw new Error("layer 2 ran without the ref's checkout");
 	const findings = await schemaDiff(wb.oldSchema, newSchema, declared, input.added, await wb.sandbox.db("SCRATCH"));
 	return { findings, notes: [`declared schema from ${declared.source}`] };
 }
@@ -100,7 +126,7 @@ export async function judgeRehearsal(wb: Workbench): Promise<LayerOutcome> {
 	if (seedFailure) {
 		return { notes, couldNotRun: replayFailed("could not build the ref's schema for the rehearsal", seedFailure) };
 	}
-	await seed(db, oldSchema);
+	await seed(db, oldSchema, codeInvariants(await declaredSchema(wb).catch(() => null)));
 	const { findings, applyError, before } = await rehearse(db, oldSchema, newSchema, input.added, "generated rows");
 	const empty = [...before.rows].filter(([, n]) => n === 0).map(([t]) => t);
 	notes.push(`${oldSchema.tables.size - empty.length} of ${oldSchema.tables.size} tables seeded with generated rows`);

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { build, type Plugin } from "esbuild";
@@ -21,9 +21,11 @@ export interface TestResult {
 export type Layer3Mode = "auto" | "vitest" | "workerd" | "off";
 
 export interface Runner {
-	kind: "vitest" | "workerd";
+	kind: "vitest" | "workerd" | "command";
 	/** Why this runner, when it is a fallback. */
 	why?: string;
+	/** For "command": the shell command that runs the ref's database tests (--test-command). */
+	command?: string;
 }
 
 /**
@@ -41,8 +43,14 @@ export type NoRunner = { kind: "none"; why: string } | { kind: "unavailable"; wh
  *   with a small vitest stand-in and runs them in workerd itself;
  * - otherwise a NoRunner saying why not.
  */
-export function chooseRunner(root: string, commit: string, wanted: Layer3Mode): Runner | NoRunner {
+export function chooseRunner(
+	root: string,
+	commit: string,
+	wanted: Layer3Mode,
+	testCommand?: string,
+): Runner | NoRunner {
 	if (wanted === "off") return { kind: "none", why: "turned off with --layer3 off" };
+	if (testCommand) return { kind: "command", command: testCommand };
 	const files = gitPaths(root, ["ls-tree", "-r", "--name-only", commit, "--", "test/db"]);
 	if (!files.some((f) => /^test\/db\/[^/]+\.test\.ts$/.test(f)))
 		return { kind: "none", why: "the ref has no test/db/*.test.ts" };
@@ -279,7 +287,14 @@ export async function runOldTests(
 	const notes: string[] = [];
 	let own: TestResult[];
 	let after: TestResult[];
-	if (runner.kind === "vitest") {
+	if (runner.kind === "command") {
+		const command = runner.command ?? "";
+		notes.push(`ran \`${command}\` in the ref's checkout twice (its own migrations, then with the new files added)`);
+		const res = await runCommandTwice(command, worktree, input);
+		if ("error" in res) return { findings: [], notes, error: res.error };
+		own = [res.own];
+		after = [res.next];
+	} else if (runner.kind === "vitest") {
 		notes.push("ran the ref's test/db vitest project twice (own migrations, then the work tree's)");
 		// The work tree's folder holds the new files but also any edits to old ones; production
 		// keeps the ref's copies, and layer 1 blocks edits anyway, so the folder is a fair stand-in.
@@ -301,4 +316,42 @@ export async function runOldTests(
 	notes.push(`${passed} of ${own.length} tests pass on the ref's own migrations`);
 	if (failedOwn.length) notes.push(`${failedOwn.length} already fail there and are not judged`);
 	return { findings: differential(own, after, next.slice(oldFiles.length), runner.kind), notes };
+}
+
+/**
+ * Layer 3 for any repository (--test-command): runs the command in the ref's
+ * checkout as it is, then again after copying the new migration files into
+ * the checkout's migrations folder, so a test setup that applies that folder
+ * (the vitest pool's readD1Migrations, a script calling wrangler) sees them
+ * with no hook. KILN_MIGRATIONS_DIR names the folder of each run too. One
+ * result per run: the command's exit code, and the tail of its output.
+ */
+async function runCommandTwice(
+	command: string,
+	worktree: string,
+	input: GateInput,
+): Promise<{ own: TestResult; next: TestResult } | { error: string }> {
+	const folder = path.join(worktree, input.dir);
+	const run = (): Promise<TestResult> =>
+		new Promise((resolve) => {
+			const env = { ...process.env, CI: "1", FORCE_COLOR: "0", KILN_MIGRATIONS_DIR: folder } as NodeJS.ProcessEnv;
+			delete env.NODE_OPTIONS;
+			execFile(
+				"sh",
+				["-c", command],
+				{ cwd: worktree, env, timeout: 10 * 60_000, maxBuffer: 64 * 1024 * 1024 },
+				(err, stdout, stderr) =>
+					resolve({
+						id: `\`${command}\``,
+						status: err ? "failed" : "passed",
+						error: err ? lastLines(`${stdout}\n${stderr}`, 20) : undefined,
+					}),
+			);
+		});
+	const own = await run();
+	if (own.status === "failed")
+		return { error: `\`${command}\` already fails on the ref's own migrations:\n${own.error ?? ""}` };
+	mkdirSync(folder, { recursive: true });
+	for (const f of input.added) writeFileSync(path.join(folder, f.name), f.text);
+	return { own, next: await run() };
 }

@@ -1,7 +1,7 @@
 import type { D1Database } from "@cloudflare/workers-types";
 import { finding } from "./findings";
 import { affinity, columnsIn, type SchemaModel, type TableInfo } from "./introspect";
-import { locate, sqlPatterns } from "./locate";
+import { locate, rebuildCopyMap, sqlPatterns, unquote } from "./locate";
 import { applyMigrations } from "./sandbox";
 import type { Finding, MigrationFile, Statement } from "./types";
 
@@ -11,7 +11,17 @@ export interface Census {
 	rows: Map<string, number>;
 	/** table -> column -> non-NULL values. */
 	values: Map<string, Map<string, number>>;
+	/** table -> column -> every value, quoted and sorted: equal when the column holds the same values. */
+	contents: Map<string, Map<string, string>>;
 }
+
+/**
+ * What the ref's code always keeps true of the rows it writes, beyond what the
+ * database enforces: table -> columns its Drizzle schema declares notNull (or
+ * fills with a default). The rehearsal leaves them non-NULL, since rows with a
+ * NULL there are rows the app never creates.
+ */
+export type CodeInvariants = Map<string, Set<string>>;
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -23,7 +33,7 @@ const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * still violate a constraint are skipped (INSERT OR IGNORE); the census
  * afterwards is what counts.
  */
-export async function seed(db: D1Database, schema: SchemaModel): Promise<void> {
+export async function seed(db: D1Database, schema: SchemaModel, invariants: CodeInvariants = new Map()): Promise<void> {
 	const order = parentsFirst(schema);
 	const insert = (t: TableInfo, values: (string | number | null)[]) => {
 		const cols = t.columns.filter((c) => c.hidden === 0);
@@ -35,7 +45,9 @@ export async function seed(db: D1Database, schema: SchemaModel): Promise<void> {
 	};
 	const rows = (t: TableInfo, parentRows: (f: number) => Record<string, unknown>[]) =>
 		Array.from({ length: ROWS_PER_TABLE }, (_, r) =>
-			t.columns.filter((c) => c.hidden === 0).map((c) => valueFor(t, c.name, r, parentRows)),
+			t.columns
+				.filter((c) => c.hidden === 0)
+				.map((c) => valueFor(t, c.name, r, parentRows, invariants.get(t.name)?.has(c.name) ?? false)),
 		);
 	// Fast path, one round trip: foreign keys point at the parents' generated values.
 	const predicted = (t: TableInfo) => (i: number) => {
@@ -88,18 +100,20 @@ function valueFor(
 	col: string,
 	r: number,
 	parentRows: (fk: number) => Record<string, unknown>[],
+	codeNeverNull: boolean,
 ): string | number | null {
 	const c = t.columns.find((x) => x.name === col);
 	if (!c) return null;
-	// Real tables hold NULLs too: the last row leaves every nullable column empty.
-	if (r === ROWS_PER_TABLE - 1 && !c.notNull && c.pk === 0) return null;
+	// Real tables hold NULLs too: the last row leaves every nullable column empty,
+	// except where the ref's code always writes a value.
+	if (r === ROWS_PER_TABLE - 1 && !c.notNull && c.pk === 0 && !codeNeverNull) return null;
 	for (const [i, f] of t.foreignKeys.entries()) {
 		const k = f.from.indexOf(col);
 		if (k === -1) continue;
 		if (f.table === t.name) {
 			// Self reference: row 0 is a root (or points at itself), the others point at it.
 			const to = targetColumns(f, t)[k];
-			return r === 0 && !c.notNull ? null : rowValue(t, to, 0);
+			return r === 0 && !c.notNull && !codeNeverNull ? null : rowValue(t, to, 0);
 		}
 		const parents = parentRows(i);
 		if (parents.length === 0) return null;
@@ -147,7 +161,7 @@ function parentsFirst(schema: SchemaModel): TableInfo[] {
 	return out;
 }
 
-/** Rows per table and non-NULL values per column, in one batch. */
+/** Rows per table, and per column its non-NULL values and its contents (sorted, so a rebuild's row order does not count), in one batch. */
 export async function census(db: D1Database, schema: SchemaModel): Promise<Census> {
 	const tables = [...schema.tables.values()];
 	const res = await db.batch(
@@ -155,19 +169,21 @@ export async function census(db: D1Database, schema: SchemaModel): Promise<Censu
 			db.prepare(
 				`SELECT count(*) AS "*"${t.columns
 					.filter((c) => c.hidden === 0)
-					.map((c) => `, count(${q(c.name)}) AS ${q(c.name)}`)
+					.map(
+						(c) =>
+							`, count(${q(c.name)}) AS ${q(c.name)}, (SELECT group_concat(v, char(31)) FROM (SELECT quote(${q(c.name)}) AS v FROM ${q(t.name)} ORDER BY 1)) AS ${q(`=${c.name}`)}`,
+					)
 					.join("")} FROM ${q(t.name)}`,
 			),
 		),
 	);
-	const out: Census = { rows: new Map(), values: new Map() };
+	const out: Census = { rows: new Map(), values: new Map(), contents: new Map() };
 	tables.forEach((t, i) => {
-		const row = (res[i].results[0] ?? {}) as Record<string, number>;
+		const row = (res[i].results[0] ?? {}) as Record<string, number | string | null>;
+		const cols = t.columns.filter((c) => c.hidden === 0);
 		out.rows.set(t.name, Number(row["*"] ?? 0));
-		out.values.set(
-			t.name,
-			new Map(t.columns.filter((c) => c.hidden === 0).map((c) => [c.name, Number(row[c.name] ?? 0)])),
-		);
+		out.values.set(t.name, new Map(cols.map((c) => [c.name, Number(row[c.name] ?? 0)])));
+		out.contents.set(t.name, new Map(cols.map((c) => [c.name, String(row[`=${c.name}`] ?? "")])));
 	});
 	return out;
 }
@@ -227,9 +243,31 @@ export async function rehearse(
 			continue;
 		}
 		if (m < n || at((s) => sqlPatterns.update(table).test(s)) || deliberate) continue;
+		// A rebuild's copy that computes a column (`SELECT lower(email)` into email) changes it on purpose.
+		const copy = rebuildCopyMap(added, table);
+		const oldCols = new Map(oldSchema.tables.get(table)?.columns.map((c) => [c.name, c]));
+		const newCols = new Map(newSchema.tables.get(table)?.columns.map((c) => [c.name, c]));
 		for (const [col, v] of before.values.get(table) ?? []) {
 			const w = after.values.get(table)?.get(col);
-			if (w === undefined || w >= v) continue;
+			if (w === undefined) continue;
+			if (w >= v) {
+				const was = before.contents.get(table)?.get(col);
+				const now = after.contents.get(table)?.get(col);
+				const computed = copy?.has(col) && unquote(copy.get(col) ?? "") !== col;
+				// A new type affinity stores the same values differently: layer 2 judges type changes.
+				const retyped = affinity(oldCols.get(col)?.type ?? "") !== affinity(newCols.get(col)?.type ?? "");
+				if (was !== now && !computed && !retyped)
+					findings.push(
+						finding(
+							"values-changed",
+							cause?.file.name ?? added[0]?.name ?? null,
+							cause?.statement ?? null,
+							`${table}.${col} holds other values after the new migrations (${dataSource}), and no statement updates ${table}.`,
+							`the values in ${table}.${col} that the ref's code reads: they are not what it wrote (a column dropped and added again starts over from its DEFAULT).`,
+						),
+					);
+				continue;
+			}
 			findings.push(
 				finding(
 					"values-nulled",

@@ -1,7 +1,9 @@
-import type { Layer } from "./types";
+import type { Layer, Severity } from "./types";
 
 export interface Rule {
 	layer: Layer;
+	/** `breaks-old-code` unless said otherwise: see Severity. */
+	severity?: Severity;
 	/** One line: what the rule forbids. */
 	title: string;
 	/** The safe way, in expand / migrate / contract terms. */
@@ -53,12 +55,6 @@ export const rules = {
 		title: "BEGIN / COMMIT / ROLLBACK / SAVEPOINT / RELEASE in a migration",
 		safeWay:
 			"Remove it: D1 already runs each migration file as one transaction and rejects transaction statements remotely (they may pass locally).",
-	},
-	"pragma-foreign-keys": {
-		layer: 1,
-		title: "PRAGMA foreign_keys in a migration",
-		safeWay:
-			"Remove it: inside D1's transaction it does nothing, so it only hides the fact that dropping a parent table fires ON DELETE CASCADE. Use PRAGMA defer_foreign_keys = on if a rebuild needs deferred checks, and avoid rebuilding parent tables (see cascade-parent-rebuilt).",
 	},
 	"statement-too-large": {
 		layer: 1,
@@ -143,6 +139,13 @@ export const rules = {
 		safeWay:
 			"The ref's code may write duplicates (and existing rows may have them). First release code that avoids duplicates and deduplicate the data, then add the index.",
 	},
+	"unique-index-declared": {
+		layer: 2,
+		severity: "deploy-risk",
+		title: "a new UNIQUE index the ref's Drizzle schema already declares (rows written before may repeat)",
+		safeWay:
+			"The ref's code means these columns unique, so it is not what breaks; data written before the index existed might repeat. Run the query in the finding on production: no rows, and the migration is safe (say so: -- kiln-gate: allow unique-index-declared -- <query run, when, by whom>); rows, and deduplicate them in an earlier migration first.",
+	},
 	"check-added": {
 		layer: 2,
 		title: "a new CHECK constraint on declared columns",
@@ -165,7 +168,7 @@ export const rules = {
 		layer: 2,
 		title: "a table with ON DELETE CASCADE / SET NULL children is dropped and recreated",
 		safeWay:
-			"On D1, PRAGMA foreign_keys=OFF does nothing inside the migration's transaction, so DROP TABLE of the parent deletes (or nulls) every child row. Do not rebuild parent tables: use ALTER TABLE ADD COLUMN, or add the constraint in the code, or copy the children aside and restore them in the same migration.",
+			"On D1, PRAGMA foreign_keys=OFF (which drizzle-kit writes around every rebuild) does nothing inside the migration's transaction, so DROP TABLE of the parent deletes (or nulls) every child row. Do not rebuild parent tables: use ALTER TABLE ADD COLUMN, or add the constraint in the code, or copy the children aside before the DROP and write them back after it in the same migration (the gate then lets the rebuild pass, and the data rehearsal checks that no row is lost).",
 	},
 	// ---------------------------------------------------------------- layer 3
 	"old-tests-not-run": {
@@ -193,9 +196,16 @@ export const rules = {
 	},
 	"migration-fails-on-data": {
 		layer: 4,
+		severity: "deploy-risk",
 		title: "the new migrations fail on a database that holds rows",
 		safeWay:
 			"Rows written by the ref's code violate the new schema (a tightened CHECK, a new UNIQUE, NOT NULL on NULLs). Clean or backfill the data in an earlier migration, or keep the schema looser.",
+	},
+	"values-changed": {
+		layer: 4,
+		title: "a column's values changed that no statement updates on purpose",
+		safeWay:
+			"Usually a column dropped and added again, which resets every row to the DEFAULT. Keep the column (change what is needed with an explicit UPDATE), or copy the values aside and write them back in the same migration.",
 	},
 	"values-nulled": {
 		layer: 4,
@@ -213,6 +223,10 @@ export const couldNotRunRule = {
 	3: "old-tests-not-run",
 	4: "rehearsal-not-run",
 } as const satisfies Record<2 | 3 | 4, RuleId>;
+
+export function severityOf(rule: RuleId): Severity {
+	return (rules[rule] as Rule).severity ?? "breaks-old-code";
+}
 
 export function isRule(id: string): id is RuleId {
 	return Object.hasOwn(rules, id);

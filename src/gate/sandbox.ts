@@ -1,5 +1,6 @@
 import type { D1Database } from "@cloudflare/workers-types";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { isTransactionControl } from "./sql-split";
 import type { MigrationFile, Statement } from "./types";
 
 /** Keep in step with the Workers' wrangler.toml files. */
@@ -80,9 +81,15 @@ export interface ApplyFailure {
  * Applies migration files the way D1 does: each file in one atomic batch,
  * files in order. Stops at the first file that fails and names the statement
  * (found by replaying prefixes of the file, each rolled back).
+ *
+ * Transaction control (BEGIN, COMMIT, ...) is left out: in a new file layer 1
+ * already blocks it, and in the ref's files it was run by a migrator that owns
+ * the transaction (drizzle's, on SQLite outside D1), which the batch stands in
+ * for. Keeping it would only stop layers 2-4 from judging anything else.
  */
 export async function applyMigrations(db: D1Database, files: MigrationFile[]): Promise<ApplyFailure | null> {
-	for (const file of files) {
+	for (const original of files) {
+		const file = { ...original, statements: original.statements.filter((s) => !isTransactionControl(s.sql)) };
 		if (file.statements.length === 0) continue;
 		try {
 			await db.batch(file.statements.map((s) => db.prepare(s.sql)));

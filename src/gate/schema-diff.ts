@@ -2,7 +2,8 @@ import type { D1Database } from "@cloudflare/workers-types";
 import type { DeclaredSchema, DeclaredTable } from "./declared-schema";
 import { finding } from "./findings";
 import { affinity, columnsIn, type SchemaModel, type TableInfo } from "./introspect";
-import { locate, rebuildCopyMap, sqlPatterns, unquote } from "./locate";
+import { ident, locate, rebuildCopyMap, sqlPatterns, unquote } from "./locate";
+import { stripComments } from "./sql-split";
 import type { Finding, MigrationFile } from "./types";
 
 const CASCADING = new Set(["CASCADE", "SET NULL", "SET DEFAULT"]);
@@ -63,6 +64,11 @@ export async function schemaDiff(
 			t.foreignKeys.filter((f) => f.table === parent.name && CASCADING.has(f.onDelete)).map((f) => ({ t, f })),
 		);
 		if (children.length === 0) continue;
+		// The README's own advice: copy the children aside and restore them in the same
+		// file. Then the cascade is undone before the file commits, and layer 4 (which
+		// judges on its own) proves on real rows that nothing is lost or nulled.
+		const unrestored = children.filter(({ t }) => !restoredInSameFile(drop.file, t.name, parent.name));
+		if (unrestored.length === 0) continue;
 		const list = children.map(({ t, f }) => `${t.name}.${f.from.join(",")} (ON DELETE ${f.onDelete})`).join(", ");
 		push(
 			"cascade-parent-rebuilt",
@@ -72,6 +78,31 @@ export async function schemaDiff(
 		);
 	}
 	return out;
+}
+
+/**
+ * Whether `file` copies `child` aside before dropping `parent` and writes it
+ * back afterwards: `CREATE TABLE keep AS SELECT ... FROM child` or `INSERT
+ * INTO keep ... FROM child` first, then `INSERT`/`REPLACE`/`UPDATE` of
+ * `child` reading `keep` after the DROP.
+ */
+function restoredInSameFile(file: MigrationFile, child: string, parent: string): boolean {
+	const statements = file.statements.map((s) => stripComments(s.sql));
+	const drop = statements.findIndex((s) => sqlPatterns.dropTable(parent).test(s));
+	if (drop === -1) return false;
+	const readsFrom = (t: string) => new RegExp(`\\bFROM\\s+(?:main\\.)?${ident(t)}(?![\\w$])`, "i");
+	const target =
+		/^\s*(?:CREATE\s+(?:TEMP(?:ORARY)?\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?|INSERT\s+(?:OR\s+\w+\s+)?INTO\s+)([\w`"[\]]+)/i;
+	const copies = statements
+		.slice(0, drop)
+		.filter((s) => readsFrom(child).test(s))
+		.map((s) => unquote(target.exec(s)?.[1] ?? ""))
+		.filter((keep) => keep !== "" && keep !== child);
+	const writesChild = (s: string) =>
+		sqlPatterns.insertInto(child).test(s) ||
+		sqlPatterns.update(child).test(s) ||
+		new RegExp(`^\\s*REPLACE\\s+INTO\\s+(?:main\\.)?${ident(child)}`, "i").test(s);
+	return statements.slice(drop + 1).some((s) => writesChild(s) && copies.some((keep) => readsFrom(keep).test(s)));
 }
 
 type Push = (
@@ -137,7 +168,9 @@ async function judgeTable(
 				`the ref's code reads and writes ${where(dc.name)} as ${dc.sqlType}; values are stored and compared differently now.`,
 			);
 		}
-		if (!oc.notNull && nc.notNull && oc.pk === 0) {
+		// A column the Drizzle schema declares notNull is one the code always writes (its
+		// INSERT type requires it), so it never sends the NULL the constraint refuses.
+		if (!oc.notNull && nc.notNull && oc.pk === 0 && !dc.notNull) {
 			push(
 				"declared-column-made-not-null",
 				rebuilt ?? at((s) => sqlPatterns.mentions(t).test(s)),
@@ -182,24 +215,35 @@ async function judgeTable(
 		}
 	}
 
-	// A unique index constrains old writes when it covers a column they write:
-	// a declared column, or a new column whose DEFAULT makes every old row equal.
-	const writesTo = (c: string | null) =>
-		c === null || declaredNames.has(c) || (newCols.get(c)?.default ?? null) !== null;
-	const oldUnique = oldT.indexes.filter((i) => i.unique).map((i) => i.columns);
 	for (const idx of newT.indexes) {
 		if (!idx.unique || idx.origin === "pk") continue;
-		const implied = oldUnique.some((cols) => cols.every((c) => c !== null && idx.columns.includes(c)));
-		if (implied || !idx.columns.some(writesTo)) continue;
+		const verdict = judgeUniqueIndex(idx, decl, oldT, newT);
+		if (verdict === "cannot-collide") continue;
 		const cols = idx.columns.map((c) => c ?? "<expression>").join(", ");
-		push(
-			"unique-index-added",
+		const where =
 			at((s) => /UNIQUE/i.test(s) && sqlPatterns.createIndexOn(t).test(s) && sqlPatterns.mentions(idx.name).test(s)) ??
-				at((s) => /UNIQUE/i.test(s) && sqlPatterns.mentions(t).test(s)) ??
-				rebuilt,
-			`new unique ${idx.origin === "u" ? "constraint" : `index ${idx.name}`} on ${t}(${cols}).`,
-			`the ref's code may write duplicate (${cols}) into ${t}: "UNIQUE constraint failed"; existing duplicates make the migration itself fail.`,
-		);
+			at((s) => /UNIQUE/i.test(s) && sqlPatterns.mentions(t).test(s)) ??
+			rebuilt;
+		const what = `new unique ${idx.origin === "u" ? "constraint" : `index ${idx.name}`} on ${t}(${cols})`;
+		const named = cols
+			.split(", ")
+			.map((c) => `"${c}"`)
+			.join(", ");
+		const duplicates = `SELECT ${named}, count(*) FROM "${t}" GROUP BY ${named} HAVING count(*) > 1`;
+		if (verdict === "declared")
+			push(
+				"unique-index-declared",
+				where,
+				`${what}, which the ref's Drizzle schema already declares unique.`,
+				`the deploy, if production holds duplicates: the database never enforced what the code declares, so rows written before may repeat (${cols}), and the migration fails on them. Check production first: ${duplicates}`,
+			);
+		else
+			push(
+				"unique-index-added",
+				where,
+				`${what}.`,
+				`the ref's code may write duplicate (${cols}) into ${t}: "UNIQUE constraint failed"; existing duplicates make the migration itself fail (${duplicates}).`,
+			);
 	}
 
 	const norm = (s: string) => s.replace(/\s+/g, " ").replace(/[`"]/g, "").trim().toLowerCase();
@@ -246,6 +290,38 @@ async function judgeTable(
 			`the ref's code may write ${t}.${f.from.join(", ")} values without a matching ${f.table} row: "FOREIGN KEY constraint failed".`,
 		);
 	}
+}
+
+/**
+ * Whether the ref's code can make a new unique index fail:
+ * - `cannot-collide` when the index contains the primary key or a column set
+ *   that was already unique (its rows are distinct anyway), or when one of its
+ *   columns is one the code does not declare and that has no non-NULL DEFAULT:
+ *   the code leaves it NULL, and NULLs never collide in SQLite;
+ * - `declared` when the ref's Drizzle schema declares the same column set
+ *   unique: the code means it unique, only data written before can repeat;
+ * - `writes` otherwise.
+ */
+function judgeUniqueIndex(
+	idx: TableInfo["indexes"][number],
+	decl: DeclaredTable,
+	oldT: TableInfo,
+	newT: TableInfo,
+): "cannot-collide" | "declared" | "writes" {
+	const cols = idx.columns;
+	const has = (set: (string | null)[]) => set.length > 0 && set.every((c) => c !== null && cols.includes(c));
+	const pk = oldT.columns.filter((c) => c.pk > 0).map((c) => c.name);
+	if (has(pk) || oldT.indexes.some((i) => i.unique && !i.partial && has(i.columns))) return "cannot-collide";
+	const declared = new Set(decl.columns.map((c) => c.name));
+	const leftNull = (c: string | null) => {
+		if (c === null || declared.has(c)) return false;
+		const d = newT.columns.find((x) => x.name === c)?.default ?? null;
+		return d === null || /^null$/i.test(d.trim());
+	};
+	if (cols.some(leftNull)) return "cannot-collide";
+	const same = (a: string[]) => a.length === cols.length && a.every((c) => cols.includes(c));
+	if (decl.uniques.some(same)) return "declared";
+	return "writes";
 }
 
 /**

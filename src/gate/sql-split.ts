@@ -1,3 +1,4 @@
+// Hand-written, not wrangler's unstable_splitSqlQuery: that one refuses files with BEGIN/COMMIT (the gate must split them to report them), gives no line numbers, costs ~1 s of CPU to import and is an unstable API; test/gate/sql-split.test.ts holds the two to the same statements.
 import type { Statement } from "./types";
 
 /**
@@ -115,4 +116,9 @@ export function stripComments(sql: string): string {
 		i++;
 	}
 	return out;
+}
+
+/** BEGIN / COMMIT / END / ROLLBACK / SAVEPOINT / RELEASE: statements D1 rejects in a migration. */
+export function isTransactionControl(sql: string): boolean {
+	return /^(BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE)\b/i.test(stripComments(sql).trim());
 }

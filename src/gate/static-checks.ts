@@ -1,7 +1,7 @@
 import { finding } from "./findings";
 import { parseAllows } from "./migration-files";
 import { isRule } from "./rules";
-import { stripComments } from "./sql-split";
+import { isTransactionControl, stripComments } from "./sql-split";
 import type { Finding, MigrationFile } from "./types";
 
 const MAX_STATEMENT_BYTES = 100 * 1024;
@@ -9,9 +9,19 @@ const MAX_STATEMENT_BYTES = 100 * 1024;
 /**
  * Layer 1: checks that need no database. `oldFiles` are the ref's
  * migrations, `files` the work tree's; `added` the files only the work tree has.
+ *
+ * PRAGMA foreign_keys is not a finding here: drizzle-kit writes it around
+ * every table rebuild, and it matters only where a cascade is at stake, which
+ * layer 2 (cascade-parent-rebuilt) and layer 4 (rows-lost) judge on the schema
+ * and on rows.
  */
-export function staticChecks(oldFiles: MigrationFile[], files: MigrationFile[], added: MigrationFile[]): Finding[] {
+export function staticChecks(
+	oldFiles: MigrationFile[],
+	files: MigrationFile[],
+	added: MigrationFile[],
+): { findings: Finding[]; notes: string[] } {
 	const out: Finding[] = [];
+	const notes: string[] = [];
 	const current = new Map(files.map((f) => [f.name, f]));
 
 	for (const old of oldFiles) {
@@ -54,6 +64,14 @@ export function staticChecks(oldFiles: MigrationFile[], files: MigrationFile[], 
 					"wrangler sorts by the leading number; without one the file's place in the order is undefined.",
 				),
 			);
+			continue;
+		}
+		// A branch merged late often brings a number the ref already has. wrangler applies
+		// it after the ref's files in production, and in name order on a fresh database:
+		// harmless when it touches nothing those files touch, since then the order cannot matter.
+		const sameNumber = (f.number <= oldMax || (byNumber.get(f.number) ?? []).length > 1) && orderFree(f, files);
+		if (sameNumber) {
+			notes.push(sameNumber);
 			continue;
 		}
 		if (f.number <= oldMax) {
@@ -130,7 +148,7 @@ export function staticChecks(oldFiles: MigrationFile[], files: MigrationFile[], 
 		}
 		for (const s of f.statements) {
 			const sql = stripComments(s.sql).trim();
-			if (/^(BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE)\b/i.test(sql)) {
+			if (isTransactionControl(sql)) {
 				out.push(
 					finding(
 						"transaction-control",
@@ -138,17 +156,6 @@ export function staticChecks(oldFiles: MigrationFile[], files: MigrationFile[], 
 						s,
 						`statement ${s.index} controls a transaction (${sql.split(/\s+/)[0].toUpperCase()}).`,
 						"Remote D1 rejects transaction statements, so the deploy would fail halfway through the migrations.",
-					),
-				);
-			}
-			if (/^PRAGMA\s+(\w+\.)?foreign_keys\b/i.test(sql)) {
-				out.push(
-					finding(
-						"pragma-foreign-keys",
-						f.name,
-						s,
-						`statement ${s.index} sets PRAGMA foreign_keys, which D1 ignores inside a migration.`,
-						"Foreign keys stay enforced: a table rebuild written for foreign_keys=OFF deletes child rows through ON DELETE CASCADE.",
 					),
 				);
 			}
@@ -164,6 +171,31 @@ export function staticChecks(oldFiles: MigrationFile[], files: MigrationFile[], 
 				);
 			}
 		}
+	}
+	return { findings: out, notes };
+}
+
+/**
+ * For a file numbered at or below others: when it touches (creates, alters,
+ * writes, reads, references) no table, index, view or trigger that any other
+ * file numbered the same or later touches, a note saying so; otherwise null.
+ */
+function orderFree(f: MigrationFile, files: MigrationFile[]): string | null {
+	const mine = objectsTouched(f);
+	if (mine.size === 0) return null;
+	const others = files.filter((o) => o !== f && o.number !== null && f.number !== null && o.number >= f.number);
+	for (const o of others) for (const name of objectsTouched(o)) if (mine.has(name)) return null;
+	return `${f.name} shares its number with, or comes before, ${others.map((o) => o.name).join(", ")} (a branch merged late); it passes because it touches none of their tables (${[...mine].join(", ")}), so the order they run in cannot change the result.`;
+}
+
+/** Names of the tables, indexes, views and triggers a migration's statements mention after a keyword that names one. */
+export function objectsTouched(f: MigrationFile): Set<string> {
+	const out = new Set<string>();
+	const name =
+		/\b(?:TABLE|INTO|UPDATE(?:\s+OR\s+\w+)?|FROM|JOIN|ON|REFERENCES|INDEX|VIEW|TRIGGER|RENAME\s+TO)(?:\s+IF(?:\s+NOT)?\s+EXISTS)?\s+(?:main\.)?([`"[]?)([\w$]+)[`"\]]?/gi;
+	for (const s of f.statements) {
+		const sql = stripComments(s.sql).replace(/'(?:[^']|'')*'/g, "''");
+		for (const m of sql.matchAll(name)) out.add(m[2].toLowerCase());
 	}
 	return out;
 }

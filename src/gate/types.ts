@@ -34,8 +34,21 @@ export interface AllowAnnotation {
 	line: number;
 }
 
+/**
+ * `breaks-old-code`: the ref's code, live while and after the migration runs,
+ * fails on the new schema (or the migration fails whatever the data).
+ * `deploy-risk`: the ref's code is fine, but data its schema allows would make
+ * the migration itself fail in production (D1 then rolls that file back).
+ * A break blocks (exit 1) until fixed or accepted with a reviewed exception;
+ * a deploy risk is reported, with the query that checks production, and
+ * blocks only with --strict. They are worded differently and carry their
+ * severity in --json.
+ */
+export type Severity = "breaks-old-code" | "deploy-risk";
+
 export interface Finding {
 	layer: Layer;
+	severity: Severity;
 	/** Stable rule id, the word an allow annotation names. */
 	rule: string;
 	/** The migration file the finding is about (null when it is about the set of files). */
@@ -74,8 +87,10 @@ export interface GateReport {
 	newMigrations: string[];
 	findings: Finding[];
 	layers: LayerReport[];
-	/** True when no finding is left unallowed. */
+	/** True when no finding blocks: none that breaks the old code is left unallowed (nor a deploy risk, with --strict). */
 	safe: boolean;
+	/** Whether deploy risks block (--strict). */
+	strict: boolean;
 	/**
 	 * True when the verdict rests on every layer: each one judged (or there was
 	 * nothing new to judge). False when a layer was skipped, had nothing to judge

@@ -45,7 +45,14 @@ export class Verdict {
 		private readonly log: (line: string) => void,
 		/** When the run began (performance.now()), for the report's total time. */
 		private readonly started: number,
+		/** Deploy risks block too (--strict); by default they are reported and do not block. */
+		private readonly strict = false,
 	) {}
+
+	/** Whether a finding stops the deploy: any unallowed break of the old code; a deploy risk only with --strict. */
+	blocks(f: Finding): boolean {
+		return !f.allowed && (f.severity === "breaks-old-code" || this.strict);
+	}
 
 	/** Runs layer `n` unless it was not requested; `startedAt` for a layer that began earlier, in the background. */
 	async layer(n: Layer, body: () => Promise<LayerOutcome>, startedAt = performance.now()): Promise<void> {
@@ -66,7 +73,7 @@ export class Verdict {
 			if ("couldNotRun" in outcome) {
 				notes.push(describe(outcome.couldNotRun));
 				status = "could-not-run";
-			} else status = own.some((f) => !f.allowed) ? "blocked" : "passed";
+			} else status = own.some((f) => this.blocks(f)) ? "blocked" : "passed";
 		}
 		this.push(n, status, status === "passed" || status === "blocked", notes, performance.now() - startedAt);
 		this.log(`layer ${n} (${layerNames[n]}): ${status}${notes.length ? ` (${notes.join("; ")})` : ""}`);
@@ -87,7 +94,8 @@ export class Verdict {
 			newMigrations: this.input.added.map((f) => f.name),
 			findings: this.findings,
 			layers: this.layers,
-			safe: this.findings.every((f) => f.allowed),
+			safe: !this.findings.some((f) => this.blocks(f)),
+			strict: this.strict,
 			// With no new migrations only layer 1 has anything to look at (edits to the ref's files).
 			verified: this.nothingNew ? judged.includes(1) : judged.length === 4,
 			ms: Math.round(performance.now() - this.started),

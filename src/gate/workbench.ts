@@ -59,12 +59,13 @@ export async function openWorkbench(
 	want: Set<Layer>,
 	layer3: Layer3Mode,
 	cache?: BundleCache,
+	testCommand?: string,
 ): Promise<Workbench> {
 	let worktree: Worktree | null = null;
 	let sandbox: Sandbox | null = null;
 	try {
 		if (want.has(2) || want.has(3)) worktree = addWorktree(input.root, input.commit);
-		const runner = want.has(3) && worktree ? chooseRunner(input.root, input.commit, layer3) : null;
+		const runner = want.has(3) && worktree ? chooseRunner(input.root, input.commit, layer3, testCommand) : null;
 
 		// One workerd for everything: the gate's databases, plus the old tests' workers when
 		// the gate runs them itself. A bundle that cannot start must not take layers 2 and 4 with it.

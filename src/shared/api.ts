@@ -146,6 +146,8 @@ export const MAX_DOCUMENT_BYTES = 64 * 1024;
 export const MAX_DOCUMENTS_PER_PROJECT = 10_000;
 /** Most documents one list answer holds. */
 export const MAX_LIST_LIMIT = 1000;
+/** A list answer stops once its documents' values reach this many bytes (`next` says where to go on). */
+export const MAX_LIST_BYTES = 1024 * 1024;
 /** A collection name: 1 to 64 of A-Z a-z 0-9 _ - (first not - ). */
 export const COLLECTION_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
 /** A document key: 1 to 128 of A-Z a-z 0-9 _ - . : (first not . ). */

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { MAX_DOCUMENT_BYTES, MAX_DOCUMENTS_PER_PROJECT } from "../../src/shared/api";
+import { MAX_DOCUMENT_BYTES, MAX_DOCUMENTS_PER_PROJECT, MAX_LIST_BYTES } from "../../src/shared/api";
 import { call, callWithEnv, expectError, newProject, rowCounts } from "./helpers";
 
 // The generated apps' JSON document store, reached from the app's own origin
@@ -55,8 +55,44 @@ describe("documents", () => {
 			next: string | null;
 		}>();
 		expect(second.documents.map((d) => d.key)).toEqual(["p2", "p3"]);
+		// The last page says so, also when it is exactly full.
+		const third = await (await get(`pages?limit=2&after=${second.next}`)).json<{
+			documents: { key: string }[];
+			next: string | null;
+		}>();
+		expect(third).toMatchObject({ documents: [{ key: "p4" }], next: null });
+		expect((await (await get("pages?limit=5")).json<{ next: string | null }>()).next).toBeNull();
 		for (const bad of ["0", "-1", "abc", "1001", "1e3"])
 			await expectError(await get(`pages?limit=${bad}`), 400, "invalid_limit");
+	});
+
+	it("stops a page once its values reach MAX_LIST_BYTES, with next set, and pages on to every document once", async () => {
+		const { project: p } = await newProject("a photo wall");
+		const b = `http://${p}.localhost:8787`;
+		const big = (i: number) => JSON.stringify(`${i}`.padEnd(60_000, "x"));
+		const keys = Array.from({ length: 40 }, (_, i) => `d${String(i).padStart(2, "0")}`);
+		for (const [i, k] of keys.entries()) expect((await put(`wall/${k}`, big(i), b)).status).toBe(200);
+
+		const seen: string[] = [];
+		let after: string | null = null;
+		let pages = 0;
+		do {
+			const page: { documents: { key: string; value: string }[]; next: string | null } = await (
+				await get(`wall?limit=1000${after ? `&after=${after}` : ""}`, b)
+			).json();
+			pages++;
+			const bytes = page.documents.map((d) => JSON.stringify(d.value).length);
+			// Under the budget until its last document, which may cross it.
+			expect(bytes.slice(0, -1).reduce((x, y) => x + y, 0)).toBeLessThan(MAX_LIST_BYTES);
+			if (page.next !== null) {
+				expect(bytes.reduce((x, y) => x + y, 0)).toBeGreaterThanOrEqual(MAX_LIST_BYTES);
+				expect(page.next).toBe(page.documents.at(-1)?.key);
+			}
+			seen.push(...page.documents.map((d) => d.key));
+			after = page.next;
+		} while (after !== null);
+		expect(pages).toBe(3);
+		expect(seen).toEqual(keys);
 	});
 
 	it("keeps each project's data apart", async () => {

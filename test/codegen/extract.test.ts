@@ -75,9 +75,15 @@ describe("the prompt", () => {
 		expect(full).toContain("```js server.js");
 		expect(full).toMatch(/only when the app needs logic/);
 		expect(full).toContain('fetch("api/items"), never fetch("/api/items")');
+		// The project's SQL database, with D1's API, and schema changes that only add.
+		expect(full).toContain("c.env.DB.prepare(");
+		expect(full).toMatch(/env\.DB\.batch\(\[statements\]\) runs them as one transaction/);
+		expect(full).toContain("CREATE TABLE IF NOT EXISTS");
+		expect(full).toMatch(/never DROP or RENAME a table or column/);
 		const pageOnly = systemPrompt({ servers: false });
 		expect(pageOnly).not.toContain("```js server.js");
 		expect(pageOnly).toMatch(/do not write a server\.js block/);
+		expect(pageOnly).not.toContain("env.DB");
 	});
 
 	it("teaches follow-ups (only) SEARCH/REPLACE blocks in tagged fences, and when to write whole files", () => {

@@ -2,7 +2,8 @@
  * The full-stack starters (workers/codegen/starters: a page and a server
  * module each): stored whole without a model, their server modules pass the
  * check every generated one must pass, and each server does what its page
- * relies on, refusing bad input with a JSON error and writing nothing.
+ * relies on, keeping its data in the project's SQL database (env.DB),
+ * refusing bad input with a JSON error and writing nothing.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -30,7 +31,19 @@ async function fromStarter(id: string) {
 			headers: { "content-type": "application/json" },
 			body: typeof body === "string" ? body : JSON.stringify(body),
 		});
-	return { project: g.project, onApp, postJson };
+	/** The app's SQL database as its owner downloads it (JSON Lines). */
+	const rows = async (table: string) => {
+		const res = await call(`/api/projects/${g.project}/database?format=json`, {
+			headers: { authorization: `Bearer ${g.editToken}` },
+		});
+		const lines = (await res.text())
+			.trim()
+			.split("\n")
+			.filter(Boolean)
+			.map((l) => JSON.parse(l));
+		return lines.filter((l) => l.table === table && l.row).map((l) => l.row as Record<string, unknown>);
+	};
+	return { project: g.project, onApp, postJson, rows };
 }
 
 describe("full-stack starters", () => {
@@ -66,6 +79,8 @@ describe("the poll starter", () => {
 		expect(after.counts[second]).toBe(1);
 		// The pinned version's api/ answers the same poll (it is the same version).
 		expect(await (await app.onApp("/v/1/api/poll")).json()).toEqual(after);
+		// One row per vote, in the project's SQL database.
+		expect((await app.rows("votes")).map((r) => r.option)).toEqual([first, first, second]);
 	});
 
 	it("refuses a vote for anything but its options, or not JSON: 400, JSON error, nothing written", async () => {
@@ -76,6 +91,7 @@ describe("the poll starter", () => {
 		}
 		await expectError(await app.postJson("/api/votes", "{not json"), 400, "invalid_json");
 		expect(await rowCounts()).toEqual(before);
+		expect(await app.rows("votes")).toEqual([]);
 		expect((await (await app.onApp("/api/poll")).json<{ total: number }>()).total).toBe(0);
 	});
 });
@@ -94,6 +110,7 @@ describe("the link shortener starter", () => {
 		expect(go.headers.get("location")).toBe(link.url);
 		const listed = await (await app.onApp("/api/links")).json<{ links: { code: string }[] }>();
 		expect(listed.links.map((l) => l.code)).toEqual([link.code]);
+		expect(await app.rows("links")).toEqual([link]);
 
 		await expectError(await app.onApp("/api/go/zzzzzz"), 404, "not_found");
 		// Not a code at all: refused before the store is asked.
@@ -114,5 +131,6 @@ describe("the link shortener starter", () => {
 		for (const body of bad) await expectError(await app.postJson("/api/links", body), 400, "invalid_url");
 		await expectError(await app.postJson("/api/links", "nope"), 400, "invalid_json");
 		expect(await rowCounts()).toEqual(before);
+		expect(await app.rows("links")).toEqual([]);
 	});
 });

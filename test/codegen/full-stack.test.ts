@@ -1,31 +1,24 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ConfigJson, ProjectJson } from "../../src/shared/api";
+import { dbLimits } from "../../workers/codegen/app-db/limits";
 import { NO_LOADER_MESSAGE, SERVERS_OFF_MESSAGE } from "../../workers/codegen/app-server";
 import { SANDBOX_LIMITS } from "../../workers/codegen/sandbox/limits";
 import { runAppServer } from "../../workers/codegen/sandbox/run";
 import { createScenario, recordedRequests } from "../fakes/openai";
-import { call, callWithEnv, expectError, FAKE, generate, rowCounts } from "./helpers";
-
-const PAGE =
-	'<!DOCTYPE html>\n<html><head><title>App</title></head><body><script>fetch("api/hi")</script></body></html>';
-
-function answer(server: string, page = PAGE): string {
-	return `- plan\n\n\`\`\`html index.html\n${page}\n\`\`\`\n\n\`\`\`js server.js\n${server}\n\`\`\`\n`;
-}
-
-/** A new project (or a new version of `edit`) whose server module is `server`. */
-async function withServer(server: string, edit?: { project: string; token: string }) {
-	const s = await createScenario(FAKE, { replies: [{ text: answer(server) }] });
-	const g = await generate(
-		edit ? { prompt: `change ${s.marker}`, project: edit.project } : { prompt: `an app ${s.marker}` },
-		edit?.token,
-	);
-	return { ...g, token: edit?.token ?? (g.editToken as string) };
-}
-
-const origin = (project: string) => `http://${project}.localhost:8787`;
-const onOrigin = (project: string, path: string, init?: RequestInit) => call(path, { ...init, base: origin(project) });
+import {
+	serverAnswer as answer,
+	call,
+	callWithEnv,
+	expectError,
+	FAKE,
+	generate,
+	onOrigin,
+	origin,
+	PAGE,
+	rowCounts,
+	withServer,
+} from "./helpers";
 
 const HONO_APP = (n: number) => `import { Hono } from "hono";
 const app = new Hono();
@@ -217,6 +210,7 @@ describe("limits", () => {
 			request: new Request("https://limitsapp.example/api/which"),
 			refuseHosts: [],
 			wallClockMs: 5000,
+			dbLimits: dbLimits(undefined),
 		});
 		expect(res.status).toBe(200);
 		expect(SANDBOX_LIMITS.cpuMs).toBeGreaterThan(0);
@@ -224,7 +218,7 @@ describe("limits", () => {
 		expect(seen.options).toMatchObject({ limits: SANDBOX_LIMITS });
 		// One id per version, its content and the revision of what Kiln supplies.
 		expect(seen.id).toMatch(/^limitsapp\/v1\/a{16}\/[0-9a-f]{12}$/);
-		expect(Object.keys(seen.code?.modules ?? {}).sort()).toEqual(["hono", "kiln-main.js", "server.js"]);
+		expect(Object.keys(seen.code?.modules ?? {}).sort()).toEqual(["hono", "kiln-d1.js", "kiln-main.js", "server.js"]);
 	});
 
 	it("fails a throw, a hang and an oversized answer of that request alone, as JSON", async () => {
@@ -326,10 +320,10 @@ describe("hostile server code", () => {
 		expect(await hits()).toBe(before);
 	});
 
-	it("gets nothing of Kiln's in env: only its own project's document store", async () => {
+	it("gets nothing of Kiln's in env: only its own project's SQL database and document store", async () => {
 		const app = await withServer(PROBE);
 		const res = await onOrigin(app.project, "/api/env");
-		expect(await res.json()).toEqual({ keys: ["db"] });
+		expect(await res.json()).toEqual({ keys: ["DB", "db"] });
 	});
 
 	it("reaches its own project's documents through env.db, the same ones its page sees", async () => {

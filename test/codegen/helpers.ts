@@ -3,6 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { GenerateEvent } from "../../src/shared/api";
 import worker from "../../workers/codegen/index";
+import { createScenario } from "../fakes/openai";
 
 export const FAKE = env.FAKE_OPENAI_URL;
 export const BASE = "https://kiln.test";
@@ -146,3 +147,29 @@ export async function newProject(prompt = "a page that says hello"): Promise<{ p
 	expect(g.version).toBe(1);
 	return { project: g.project, token: g.editToken as string };
 }
+
+/** The page of the full-stack test apps: it calls its server with a relative URL. */
+export const PAGE =
+	'<!DOCTYPE html>\n<html><head><title>App</title></head><body><script>fetch("api/hi")</script></body></html>';
+
+/** A model's answer with a page and a server module. */
+export function serverAnswer(server: string, page = PAGE): string {
+	return `- plan\n\n\`\`\`html index.html\n${page}\n\`\`\`\n\n\`\`\`js server.js\n${server}\n\`\`\`\n`;
+}
+
+/** A new project (or a new version of `edit`) whose server module is `server`, written by the fake model. */
+export async function withServer(server: string, edit?: { project: string; token: string }) {
+	const s = await createScenario(FAKE, { replies: [{ text: serverAnswer(server) }] });
+	const g = await generate(
+		edit ? { prompt: `change ${s.marker}`, project: edit.project } : { prompt: `an app ${s.marker}` },
+		edit?.token,
+	);
+	return { ...g, token: edit?.token ?? (g.editToken as string) };
+}
+
+/** A project's own origin, as `npm run dev` gives it. */
+export const origin = (project: string) => `http://${project}.localhost:8787`;
+
+/** A request to a project's own origin. */
+export const onOrigin = (project: string, path: string, init?: RequestInit) =>
+	call(path, { ...init, base: origin(project) });

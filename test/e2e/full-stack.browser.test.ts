@@ -1,7 +1,8 @@
 /**
  * Full-stack apps in a real browser under `npm run dev`: a starter's page
  * calls its own server (a Dynamic Worker under wrangler dev) and shows its
- * answer; a pinned page /v/1/ reaches version 1's server while the latest is
+ * answer; two browsers share the data its server keeps in the project's SQL
+ * database (a Durable Object under wrangler dev); a pinned page /v/1/ reaches version 1's server while the latest is
  * v2 (written by the fake model); and with servers off (APP_SERVERS=off) the
  * SPA says why above the app, whose api/ calls answer 501.
  */
@@ -47,14 +48,50 @@ describe("a full-stack starter under npm run dev", () => {
 		expect(await page.locator('[data-kind="servers-unavailable"]').count()).toBe(0);
 		await screenshot(page, "full-stack-poll");
 
-		// The vote is in the project's store, where the server put it.
+		// The server kept it: its own API, opened afresh, answers the same. (Chromium resolves
+		// *.localhost itself; Node does not, so the browser asks.)
 		const project = /\/projects\/([a-z0-9]+)\//.exec(page.url())?.[1] as string;
-		const votes = (await (await fetch(`${stack.dev.url}/api/projects/${project}/data/votes`)).json()) as {
-			documents: { value: { option: string } }[];
-		};
-		expect(votes.documents.map((d) => d.value.option)).toEqual(["Tacos"]);
+		await page.goto(appUrl(project, "/api/poll"));
+		const counted = JSON.parse((await page.locator("body").textContent()) ?? "") as { counts: Record<string, number> };
+		expect(counted.counts.Tacos).toBe(1);
 		expect(errors).toEqual([]);
 		await page.context().close();
+	});
+
+	it("shares its data between two browsers: each sees the other's vote, kept in the project's SQL database", async () => {
+		const made = await generateOver(stack.dev.url, { prompt: POLL_PROMPT });
+		const project = made.start.project;
+		// Two browser contexts: separate profiles, nothing shared but the app's server.
+		const a = await openPage(stack.chromium.browser);
+		const b = await openPage(stack.chromium.browser);
+		for (const { page } of [a, b]) {
+			await page.goto(appUrl(project));
+			await poll(() => page.locator("#total").textContent()).toBe("0 votes");
+		}
+		await a.page.locator('button[data-option="Sushi"]').click();
+		await poll(() => a.page.locator('[data-count="Sushi"]').textContent()).toBe("1 (100%)");
+		await b.page.reload();
+		await poll(() => b.page.locator('[data-count="Sushi"]').textContent()).toBe("1 (100%)");
+		await b.page.locator('button[data-option="Pizza"]').click();
+		await poll(() => b.page.locator("#total").textContent()).toBe("2 votes");
+		await a.page.reload();
+		await poll(() => a.page.locator("#total").textContent()).toBe("2 votes");
+		await poll(() => a.page.locator('[data-count="Pizza"]').textContent()).toBe("1 (50%)");
+
+		// The votes are rows of the project's SQL database, as its owner downloads it.
+		const res = await fetch(`${stack.dev.url}/api/projects/${project}/database?format=json`, {
+			headers: { authorization: `Bearer ${made.start.editToken}` },
+		});
+		expect(res.status).toBe(200);
+		const rows = (await res.text())
+			.trim()
+			.split("\n")
+			.map((l) => JSON.parse(l) as { table?: string; row?: { option: string } })
+			.filter((l) => l.table === "votes" && l.row);
+		expect(rows.map((l) => l.row?.option)).toEqual(["Sushi", "Pizza"]);
+		expect([...a.errors, ...b.errors]).toEqual([]);
+		await a.page.context().close();
+		await b.page.context().close();
 	});
 
 	it("sends a pinned page /v/1/ to version 1's server while the latest is v2", async () => {

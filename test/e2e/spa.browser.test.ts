@@ -174,6 +174,8 @@ describe("the main flow in Chromium", () => {
 		const remixed = /\/projects\/([a-z0-9]+)/.exec(page.url())?.[1];
 		expect(remixed).toBeTruthy();
 		expect(remixed).not.toBe(project);
+		// The code came along, the data did not: the SPA says so.
+		await page.getByText("Its data starts empty").waitFor();
 		await poll(() => page.getByText("remixed from").textContent()).toContain(`${project} v1`);
 		await poll(() => preview().locator("h1").textContent()).toContain(firstPrompt);
 		await page.getByRole("textbox", { name: "Describe a change to v1" }).waitFor();

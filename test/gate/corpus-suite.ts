@@ -4,8 +4,9 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runGate } from "../../src/gate/gate";
 import { formatReport } from "../../src/gate/report";
-import type { GateReport, Layer } from "../../src/gate/types";
+import type { GateReport } from "../../src/gate/types";
 import { buildCase, type CorpusCase, loadCases } from "./corpus";
+import { blocking, deployRisks, printRates } from "./rates";
 
 /**
  * Registers the corpus's tests for one kind of case, and prints its rate
@@ -25,8 +26,6 @@ export function corpusSuite(kind: "breaking" | "safe") {
 		return report;
 	}
 
-	const blocking = (r: GateReport) => [...new Set(r.findings.filter((f) => !f.allowed).map((f) => f.rule))];
-
 	it(`the corpus has at least 30 ${kind} cases`, () => {
 		expect(cases.length).toBeGreaterThanOrEqual(30);
 	});
@@ -38,6 +37,8 @@ export function corpusSuite(kind: "breaking" | "safe") {
 					const r = await judge(c);
 					expect(r.safe, formatReport(r)).toBe(false);
 					for (const rule of c.expect) expect(blocking(r), `expected ${rule}\n${formatReport(r)}`).toContain(rule);
+					// Deploy risks are reported with their own severity, beside what blocks.
+					for (const rule of c.risks) expect(deployRisks(r), `expected ${rule}\n${formatReport(r)}`).toContain(rule);
 					// Every blocking finding must say what it breaks and how to do it safely.
 					for (const f of r.findings) {
 						expect(f.migration).toBeTruthy();
@@ -55,6 +56,8 @@ export function corpusSuite(kind: "breaking" | "safe") {
 					const r = await judge(c);
 					expect(blocking(r), formatReport(r)).toEqual([]);
 					expect(r.safe).toBe(true);
+					// A deploy risk the case names is reported, with its own severity, and does not block.
+					for (const rule of c.risks) expect(deployRisks(r), formatReport(r)).toContain(rule);
 					// Layer 3 must really have run the old tests, not been skipped.
 					expect(r.layers.find((l) => l.layer === 3)?.status).toBe("passed");
 					// A reviewed exception must have matched a finding, which the report still shows.
@@ -70,20 +73,9 @@ export function corpusSuite(kind: "breaking" | "safe") {
 
 	afterAll(() => {
 		rmSync(parent, { recursive: true, force: true });
-		if (outcomes.length === 0) return;
-		const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)}%` : "n/a");
-		const blocked = outcomes.filter((o) => !o.report.safe).length;
-		const lines = [
-			"",
-			kind === "breaking"
-				? `migration gate corpus: detection rate ${blocked}/${outcomes.length} breaking cases blocked = ${pct(blocked, outcomes.length)}`
-				: `migration gate corpus: false-positive rate ${blocked}/${outcomes.length} safe cases blocked = ${pct(blocked, outcomes.length)}`,
-			`  per layer (${kind} cases each layer blocks on its own findings):`,
-		];
-		for (const layer of [1, 2, 3, 4] as Layer[]) {
-			const n = outcomes.filter((o) => o.report.layers.find((l) => l.layer === layer)?.status === "blocked").length;
-			lines.push(`    layer ${layer}: ${n}/${outcomes.length} (${pct(n, outcomes.length)})`);
-		}
-		console.log(lines.join("\n"));
+		printRates(
+			"synthetic",
+			outcomes.map((o) => ({ expect: kind, report: o.report })),
+		);
 	});
 }

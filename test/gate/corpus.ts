@@ -10,6 +10,8 @@
  *   # about: one line
  *   # expect: rule-a rule-b        (breaking: rules that must block)
  *   # commit: no                   (leave the change uncommitted; default yes)
+ *   # class: name (why synthetic)  (the false-positive or silence class of issue 10 it stands for)
+ *   # risks: rule-a                (deploy risks that must be reported; they do not block)
  *   === old-edit <path>            (change the base before the release commit)
  *   === file <path>                (new or replaced file, content follows)
  *   === edit <path>                (<<< old text === new text >>> blocks)
@@ -28,6 +30,9 @@ export interface CorpusCase {
 	about: string;
 	expect: string[];
 	commit: boolean;
+	class?: string;
+	/** Deploy-risk rules a safe case must report (without blocking). */
+	risks: string[];
 	/** Rules the case's new migrations allow with `-- kiln-gate: allow <rule> -- <reason>`. */
 	allows: string[];
 	ops: { op: "old-edit" | "file" | "edit" | "delete"; path: string; body: string }[];
@@ -42,7 +47,7 @@ export function loadCases(kind: "breaking" | "safe"): CorpusCase[] {
 }
 
 export function parseCase(name: string, kind: "breaking" | "safe", text: string): CorpusCase {
-	const c: CorpusCase = { name, kind, about: "", expect: [], commit: true, allows: [], ops: [] };
+	const c: CorpusCase = { name, kind, about: "", expect: [], commit: true, risks: [], allows: [], ops: [] };
 	const parts = text.split(/^=== /m);
 	for (const line of parts[0].split("\n")) {
 		const m = /^#\s*(\w+):\s*(.*)$/.exec(line.trim());
@@ -50,6 +55,8 @@ export function parseCase(name: string, kind: "breaking" | "safe", text: string)
 		if (m[1] === "about") c.about = m[2];
 		if (m[1] === "expect") c.expect = m[2].split(/\s+/).filter(Boolean);
 		if (m[1] === "commit") c.commit = m[2].trim() !== "no";
+		if (m[1] === "class") c.class = m[2].trim();
+		if (m[1] === "risks") c.risks = m[2].split(/\s+/).filter(Boolean);
 	}
 	for (const part of parts.slice(1)) {
 		const nl = part.indexOf("\n");

@@ -34,6 +34,8 @@ export default defineProject(async () => {
 								LLM_MODEL: "fake-model",
 								LLM_MAX_RETRIES: "0",
 							},
+							// Each project's SQL database, as workers/codegen/wrangler.toml binds it.
+							durableObjects: { APP_DB: { className: "AppDatabase", useSQLite: true } },
 							ratelimits: {
 								GENERATE_LIMITER: { namespace_id: "3001", simple: { limit: 100_000, period: 60 as const } },
 								DATA_LIMITER: { namespace_id: "3002", simple: { limit: 100_000, period: 60 as const } },

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { Db } from "../../src/db/client";
 import { getVersion } from "../../src/db/projects";
 import { HttpError } from "../../src/http/errors";
+import { dbLimits } from "./app-db/limits";
 import type { CodegenEnv } from "./context";
 import { MemoryLru } from "./memory-lru";
 import { rateLimit } from "./rate-limit";
@@ -60,6 +61,7 @@ export async function serveAppApi(
 		request: new Request(target, c.req.raw),
 		refuseHosts: refusedHosts(url, c.env.PROJECT_ORIGIN),
 		wallClockMs: wallClockMs(c.env.APP_SERVER_TIMEOUT_MS),
+		dbLimits: dbLimits(c.env.APP_DB_MAX_BYTES),
 	});
 }
 

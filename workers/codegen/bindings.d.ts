@@ -12,5 +12,6 @@ interface CodegenBindings {
 	PROJECT_ORIGIN?: string;
 	APP_SERVER_TIMEOUT_MS?: string;
 	APP_SERVERS?: string;
+	APP_DB_MAX_BYTES?: string;
 	OUTBOUND_ALLOW_ORIGINS?: string;
 }

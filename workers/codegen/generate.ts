@@ -1,6 +1,5 @@
 import type { Context } from "hono";
 import { createProject, getProjectAndVersion, insertNextVersion, type Version } from "../../src/db/projects";
-import { bearerToken, sameSecret } from "../../src/http/auth";
 import { readJson } from "../../src/http/body";
 import { HttpError, rootCause } from "../../src/http/errors";
 import { appContentHash, fencedFiles } from "../../src/shared/answer";
@@ -11,6 +10,7 @@ import type { CodegenEnv } from "./context";
 import { titleOf } from "./llm/extract";
 import { buildMessages, systemPrompt } from "./llm/prompt";
 import { languageModel } from "./llm/provider";
+import { requireEditToken } from "./owner";
 import { clientKey, rateLimit } from "./rate-limit";
 import { generationSettings, llmConfig } from "./settings";
 import { sseStream } from "./sse";
@@ -45,20 +45,11 @@ export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> 
 	let base: Version | null = null;
 	if (req.project) {
 		if (!found) throw new HttpError(404, "project_not_found", `No project "${req.project}".`);
-		const token = bearerToken(c.req.raw);
-		if (!token) {
-			throw new HttpError(
-				401,
-				"edit_token_required",
-				"Editing a project needs its edit token: Authorization: Bearer <editToken>. Anyone may remix it instead.",
-				{
-					"WWW-Authenticate": 'Bearer realm="kiln"',
-				},
-			);
-		}
-		if (!(await sameSecret(await sha256Hex(token), found.project.editTokenHash))) {
-			throw new HttpError(403, "invalid_edit_token", "That edit token does not belong to this project.");
-		}
+		await requireEditToken(
+			c.req.raw,
+			found.project.editTokenHash,
+			"Editing a project needs its edit token: Authorization: Bearer <editToken>. Anyone may remix it instead.",
+		);
 		if (!found.version) {
 			throw new HttpError(404, "version_not_found", `Project "${req.project}" has no version ${req.fromVersion}.`);
 		}

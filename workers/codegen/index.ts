@@ -9,9 +9,11 @@ import { metaRoutes } from "./routes/meta";
 import { projectsRoutes } from "./routes/projects";
 import { serveRoutes } from "./routes/serve";
 
+/** Each project's SQL database (a SQLite Durable Object per project, APP_DB). */
+export { AppDatabase } from "./app-db/object";
 export type { CodegenEnv } from "./context";
-/** The sandbox's outbound fetch and document store (loopback entrypoints handed to apps' server code). */
-export { AppData, AppOutbound } from "./sandbox/entrypoints";
+/** The sandbox's outbound fetch, document store and SQL database (loopback entrypoints handed to apps' server code). */
+export { AppData, AppOutbound, AppSql } from "./sandbox/entrypoints";
 
 const app = createApp<CodegenEnv>()
 	.use(withDb)

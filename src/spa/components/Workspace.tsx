@@ -162,7 +162,8 @@ export function Workspace({
 			const r = await remix(project, current ?? undefined);
 			// Remix answers with the new project's edit token, shown once: keep it.
 			saveEditToken(r.project, r.editToken);
-			toast(`Remixed into a new project: it is yours to edit`);
+			// The code is copied, not the data: a remix's store and SQL database start empty.
+			toast("Remixed into a new project: it is yours to edit. Its data starts empty; the original's stays there.");
 			navigate(projectPath(r.project));
 		} catch (err) {
 			toast(err instanceof ApiError ? err.message : "Remix failed. Try again.");

@@ -31,8 +31,11 @@ Collection names and keys: letters, digits, "_", "-" (keys may also contain "." 
 
 /**
  * Taught only where apps' server code can run (a LOADER binding): when a
- * server is worth writing, its fence, Hono, env.db, and relative api/ URLs so
- * that each version's page reaches its own version's server.
+ * server is worth writing, its fence, Hono, env.DB (the project's SQL
+ * database, with D1's API) and env.db, relative api/ URLs so that each
+ * version's page reaches its own version's server, and schema changes that
+ * only add: the database outlives every pinned version, so v3's DROP or
+ * RENAME would break v1's server, which still runs.
  */
 const SERVER_SECTION = `
 
@@ -40,11 +43,25 @@ Server code (optional): most apps need only the page and the data store. Add a s
 \`\`\`js server.js
 import { Hono } from "hono";
 const app = new Hono();
-app.get("/api/items", async (c) => c.json(await c.env.db.list("items")));
-app.post("/api/items", async (c) => { const body = await c.req.json(); /* validate */ await c.env.db.put("items", crypto.randomUUID(), body); return c.json({ ok: true }); });
+// Every request that needs the tables first makes sure they exist (cheap).
+const schema = (db) => db.exec("CREATE TABLE IF NOT EXISTS items (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, created_at INTEGER NOT NULL)");
+app.get("/api/items", async (c) => {
+  await schema(c.env.DB);
+  const { results } = await c.env.DB.prepare("SELECT id, name FROM items ORDER BY id DESC LIMIT ?").bind(100).all();
+  return c.json(results);
+});
+app.post("/api/items", async (c) => {
+  const { name } = await c.req.json();
+  if (typeof name !== "string" || !name.trim()) return c.json({ error: "name is required" }, 400);
+  await schema(c.env.DB);
+  const { meta } = await c.env.DB.prepare("INSERT INTO items (name, created_at) VALUES (?, ?)").bind(name.trim(), Date.now()).run();
+  return c.json({ id: meta.last_row_id });
+});
 export default app;
 \`\`\`
-Rules for server.js: an ES module whose default export has fetch(request, env) (a Hono app does); "hono" is the only module you can import; every route starts with /api/; env.db has the same list/get/put/delete as kiln.db (await each call); fetch() may call public https APIs only; answer JSON errors with a fitting status. In the page, call it with RELATIVE URLs and no leading slash: fetch("api/items"), never fetch("/api/items"), so that each version of the page talks to its own server.`;
+Rules for server.js: an ES module whose default export has fetch(request, env) (a Hono app does); "hono" is the only module you can import; every route starts with /api/; fetch() may call public https APIs only; answer JSON errors with a fitting status. In the page, call it with RELATIVE URLs and no leading slash: fetch("api/items"), never fetch("/api/items"), so that each version of the page talks to its own server.
+The app's SQL database is env.DB (SQLite, with Cloudflare D1's API; await each call): env.DB.prepare(sql).bind(...values) then .all() ({ results }), .first() (a row or null), .run() ({ meta: { changes, last_row_id } }) or .raw(); env.DB.batch([statements]) runs them as one transaction (all or nothing); env.DB.exec(sql) runs schema statements. Bind every value with ? (never build SQL from input), and put a LIMIT on every list: a result is at most 10,000 rows. env.db is the JSON document store the page reaches as kiln.db (same list/get/put/delete), for data the page itself reads and writes.
+Schema changes across versions: every earlier version of the app keeps running against the same database, so a schema only grows. Use CREATE TABLE IF NOT EXISTS and CREATE INDEX IF NOT EXISTS; add a column with ALTER TABLE ... ADD COLUMN ... DEFAULT ... (catch the "duplicate column name" error, it means the column is there); never DROP or RENAME a table or column, and never change what an existing column means: an earlier version may still use it.`;
 
 const PAGE_ONLY_SECTION = `
 

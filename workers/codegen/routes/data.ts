@@ -9,6 +9,7 @@ import {
 	type DocumentListJson,
 	MAX_DOCUMENT_BYTES,
 	MAX_DOCUMENTS_PER_PROJECT,
+	MAX_LIST_BYTES,
 	MAX_LIST_LIMIT,
 } from "../../../src/shared/api";
 import type { CodegenEnv } from "../context";
@@ -29,10 +30,14 @@ export const dataRoutes = new Hono<CodegenEnv>()
 		const limit = parseLimit(c.req.query("limit"));
 		const after = c.req.query("after");
 		if (after !== undefined && !DOCUMENT_KEY.test(after)) throw badKey();
-		const rows = await listDocuments(c.get("db"), c.get("projectId"), collection, { limit, after });
+		const page = await listDocuments(c.get("db"), c.get("projectId"), collection, {
+			limit,
+			after,
+			maxBytes: MAX_LIST_BYTES,
+		});
 		const body: DocumentListJson = {
-			documents: rows.map((r) => ({ key: r.key, value: JSON.parse(r.value), updatedAt: r.updatedAt })),
-			next: rows.length === limit ? rows[rows.length - 1].key : null,
+			documents: page.documents.map((r) => ({ key: r.key, value: JSON.parse(r.value), updatedAt: r.updatedAt })),
+			next: page.next,
 		};
 		c.header("Cache-Control", "no-store");
 		return c.json(body);

@@ -10,6 +10,7 @@ import { appLinks } from "../links";
 import { clientKey, rateLimit } from "../rate-limit";
 import { remix } from "../remix";
 import { dataRoutes } from "./data";
+import { databaseRoutes } from "./database";
 
 /** What a sandboxed app's data calls may do cross-origin (its origin is opaque: "null"). */
 const sandboxCors = cors({
@@ -21,7 +22,8 @@ const sandboxCors = cors({
 
 /**
  * JSON API over projects for the SPA: a project with its versions, one version
- * with its code, remix; and the project's data store under /data.
+ * with its code, remix; the project's data store under /data, and its SQL
+ * database's download and reset (owner only) under /database.
  */
 export const projectsRoutes = new Hono<CodegenEnv>()
 	.get("/:project", async (c) => {
@@ -72,7 +74,8 @@ export const projectsRoutes = new Hono<CodegenEnv>()
 		if (!projectOrigin(id, c.req.url, c.env.PROJECT_ORIGIN)) return sandboxCors(c, next);
 		await next();
 	})
-	.route("/:project/data", dataRoutes);
+	.route("/:project/data", dataRoutes)
+	.route("/:project/database", databaseRoutes);
 
 function pick(links: { appUrl: string; shareUrl: string }) {
 	return { appUrl: links.appUrl, shareUrl: links.shareUrl };

@@ -7,6 +7,9 @@
  *   every project origin refused.
  * - `AppData`, the app's `env.db`: its project's JSON document store, the same
  *   one its page reaches with `kiln.db`.
+ * - `AppSql`, under the app's `env.DB` (wrapped in the D1-shaped client of
+ *   d1-module.ts): its project's SQL database, a Durable Object reached by the
+ *   project in the props; the loaded code never holds the namespace or an id.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { deleteDocument, getDocument, listDocuments, putDocument } from "../../../src/db/app-data";
@@ -20,6 +23,9 @@ import {
 	MAX_DOCUMENTS_PER_PROJECT,
 	MAX_LIST_LIMIT,
 } from "../../../src/shared/api";
+import type { ExecuteAnswer, SqlStatement } from "../app-db/execute";
+import type { DbLimits } from "../app-db/limits";
+import { appDatabase } from "../app-db/object";
 import { APP_OUTBOUND } from "./limits";
 
 export interface OutboundProps {
@@ -57,8 +63,14 @@ export class AppData extends WorkerEntrypoint<CodegenBindings, DataProps> {
 		checkCollection(collection);
 		const limit = Math.min(Math.max(Math.trunc(options.limit ?? 100), 1), MAX_LIST_LIMIT);
 		if (options.after !== undefined) checkKey(options.after);
-		const rows = await listDocuments(this.db, this.ctx.props.project, collection, { limit, after: options.after });
-		return rows.map((r) => ({ key: r.key, value: JSON.parse(r.value), updatedAt: r.updatedAt }));
+		// This API answers an array, which cannot say that it stopped early, and apps page it by
+		// count: so it is bounded by count alone, as it always was (the HTTP list also by bytes).
+		const page = await listDocuments(this.db, this.ctx.props.project, collection, {
+			limit,
+			after: options.after,
+			maxBytes: Number.MAX_SAFE_INTEGER,
+		});
+		return page.documents.map((r) => ({ key: r.key, value: JSON.parse(r.value), updatedAt: r.updatedAt }));
 	}
 
 	async get(collection: string, key: string): Promise<unknown> {
@@ -91,6 +103,21 @@ export class AppData extends WorkerEntrypoint<CodegenBindings, DataProps> {
 		checkCollection(collection);
 		checkKey(key);
 		return deleteDocument(this.db, this.ctx.props.project, collection, key);
+	}
+}
+
+export interface SqlProps {
+	project: string;
+	/** The quotas, from the settings of the request that made the sandbox (part of its loader id). */
+	limits: DbLimits;
+}
+
+/** The SQL database of one project, for its server code (through the D1-shaped client). */
+export class AppSql extends WorkerEntrypoint<CodegenBindings, SqlProps> {
+	/** Runs the statements as one transaction; an error comes back as `{ error: { code, message } }`. */
+	async query(statements: SqlStatement[]): Promise<ExecuteAnswer> {
+		const { project, limits } = this.ctx.props;
+		return appDatabase(this.env.APP_DB, project).query(statements, limits);
 	}
 }
 

@@ -1,21 +1,25 @@
 /**
  * What Kiln hands each app's sandbox besides the app's own `server.js`: the
- * main module (a shim around the app) and Hono, bundled at build time
- * (scripts/bundle-hono.mjs), so no bundler runs at request time.
+ * main module (a shim around the app), the D1-shaped client of its SQL
+ * database, and Hono, bundled at build time (scripts/bundle-hono.mjs), so no
+ * bundler runs at request time.
  */
 import { sha256Hex } from "../../../src/shared/hash";
+import { D1_MODULE } from "./d1-module";
 import { HONO_BUNDLE } from "./hono-bundle.generated";
 
 /**
- * The sandbox's main module. It calls the app's default export and turns a
- * throw into a JSON 500 inside the sandbox, so the failure stays that
- * request's and carries no stack trace.
+ * The sandbox's main module. It gives the app its env (the document store as
+ * it comes, the SQL stub behind the D1-shaped client), calls the app's
+ * default export and turns a throw into a JSON 500 inside the sandbox, so the
+ * failure stays that request's and carries no stack trace.
  */
 const SHIM = `import app from "./server.js";
+import { d1 } from "./kiln-d1.js";
 export default {
 	async fetch(request, env, ctx) {
 		try {
-			return await app.fetch(request, env, ctx);
+			return await app.fetch(request, { DB: d1(env.DB), db: env.db }, ctx);
 		} catch (err) {
 			console.error("app server threw: " + (err && err.message ? err.message : String(err)));
 			return Response.json({ error: { code: "app_error", message: "The app's server failed on this request." } }, { status: 500 });
@@ -46,19 +50,34 @@ export function sandboxModules(server: string, main: "run" | "probe"): Record<st
 	return {
 		[main === "run" ? MAIN_MODULE : PROBE_MODULE]: { js: main === "run" ? SHIM : PROBE },
 		"server.js": { js: server },
+		"kiln-d1.js": { js: D1_MODULE },
 		// A bare module name needs the { js } form.
 		hono: { js: HONO_BUNDLE },
 	};
 }
 
-let revision: Promise<string> | undefined;
+/** The modules Kiln supplies, by name: what a revision covers. */
+export const SUPPLIED_MODULES: Record<string, string> = { SHIM, D1_MODULE, HONO_BUNDLE };
+
+const revisions = new Map<string, Promise<string>>();
 
 /**
- * A hash of everything Kiln supplies to a sandbox. It is part of every loader
- * id, because the loader may keep a warm isolate per id: a new Hono bundle or
- * shim must not be served by an isolate that still holds the old one.
+ * A hash of everything Kiln supplies to a sandbox: its modules and the
+ * settings baked into its env (`settings`, e.g. the database quotas). It is
+ * part of every loader id, because the loader may keep a warm isolate per id:
+ * a new Hono bundle, shim or client, or a changed quota, must not be served by
+ * an isolate that still holds the old one.
  */
-export function suppliedRevision(): Promise<string> {
-	revision ??= sha256Hex(`${SHIM}\0${HONO_BUNDLE}`).then((h) => h.slice(0, 12));
-	return revision;
+export function suppliedRevision(
+	settings: string,
+	modules: Record<string, string> = SUPPLIED_MODULES,
+): Promise<string> {
+	const text = `${Object.values(modules).join("\0")}\0${settings}`;
+	if (modules !== SUPPLIED_MODULES) return sha256Hex(text).then((h) => h.slice(0, 12));
+	let r = revisions.get(settings);
+	if (!r) {
+		r = sha256Hex(text).then((h) => h.slice(0, 12));
+		revisions.set(settings, r);
+	}
+	return r;
 }

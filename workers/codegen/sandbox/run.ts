@@ -7,7 +7,8 @@
 import { exports } from "cloudflare:workers";
 import { readBody } from "../../../src/http/body";
 import { errorBody, HttpError } from "../../../src/http/errors";
-import type { DataProps, OutboundProps } from "./entrypoints";
+import type { DbLimits } from "../app-db/limits";
+import type { DataProps, OutboundProps, SqlProps } from "./entrypoints";
 import { MAX_APP_RESPONSE_BYTES, SANDBOX_LIMITS } from "./limits";
 import { MAIN_MODULE, sandboxModules, suppliedRevision } from "./modules";
 
@@ -18,6 +19,7 @@ export const SANDBOX_COMPATIBILITY_DATE = "2026-11-01";
 const own = exports as unknown as {
 	AppOutbound: (options: { props: OutboundProps }) => Fetcher;
 	AppData: (options: { props: DataProps }) => Fetcher;
+	AppSql: (options: { props: SqlProps }) => Fetcher;
 };
 
 export interface AppServerVersion {
@@ -35,25 +37,32 @@ export interface RunOptions {
 	/** Hosts the app may not fetch: Kiln's own, and every project origin. */
 	refuseHosts: string[];
 	wallClockMs: number;
+	/** The quotas of the project's SQL database (APP_DB_MAX_BYTES and the fixed ones). */
+	dbLimits: DbLimits;
 }
 
 /**
  * The loader id of a version's sandbox. The loader may keep a warm isolate per
  * id, so the id names everything that goes into it: the version (and its
- * content, should a number ever be reused) and the revision of what Kiln supplies.
+ * content, should a number ever be reused) and the revision of what Kiln
+ * supplies: its modules and the quotas baked into the env's SQL stub.
  */
-export async function sandboxId(v: AppServerVersion): Promise<string> {
-	return `${v.project}/v${v.number}/${v.contentHash.slice(0, 16)}/${await suppliedRevision()}`;
+export async function sandboxId(v: AppServerVersion, dbLimits: DbLimits): Promise<string> {
+	return `${v.project}/v${v.number}/${v.contentHash.slice(0, 16)}/${await suppliedRevision(JSON.stringify(dbLimits))}`;
 }
 
 export async function runAppServer(o: RunOptions): Promise<Response> {
 	const { project, server } = o.version;
-	const sandbox = o.loader.get(await sandboxId(o.version), () => ({
+	const sandbox = o.loader.get(await sandboxId(o.version, o.dbLimits), () => ({
 		compatibilityDate: SANDBOX_COMPATIBILITY_DATE,
 		mainModule: MAIN_MODULE,
 		modules: sandboxModules(server, "run"),
-		// All the app gets: its own document store. No binding, setting or secret of Kiln's.
-		env: { db: own.AppData({ props: { project } }) },
+		// All the app gets: its own document store and SQL database, each a stub bound to the
+		// project. No binding, setting or secret of Kiln's.
+		env: {
+			db: own.AppData({ props: { project } }),
+			DB: own.AppSql({ props: { project, limits: o.dbLimits } }),
+		},
 		globalOutbound: own.AppOutbound({ props: { project, refuseHosts: o.refuseHosts } }),
 		limits: SANDBOX_LIMITS,
 	}));

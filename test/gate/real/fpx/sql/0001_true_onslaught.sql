@@ -1,0 +1,1 @@
+ALTER TABLE `mizu_logs` ADD `matching_issues` text;

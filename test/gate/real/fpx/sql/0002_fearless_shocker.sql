@@ -1,0 +1,1 @@
+ALTER TABLE `github_issues` ADD `type` text NOT NULL;

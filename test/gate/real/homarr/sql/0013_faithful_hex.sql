@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX `group_name_unique` ON `group` (`name`);

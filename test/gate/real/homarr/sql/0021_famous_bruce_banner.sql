@@ -1,0 +1,1 @@
+ALTER TABLE `user` ADD `open_search_in_new_tab` integer DEFAULT true NOT NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE `board` ADD `disable_status` integer DEFAULT false NOT NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE `section` ADD `options` text DEFAULT '{"json": {}}';

@@ -1,0 +1,1 @@
+ALTER TABLE `integration` ADD `app_id` text REFERENCES app(id);
