@@ -352,7 +352,7 @@ async function main() {
 		console.log("\n(a) serving the same bytes (%d B)", Buffer.byteLength(starterHtml));
 		const range = (xs: number[]) =>
 			`median ${f(median(xs))} req/s (range ${f(Math.min(...xs))}..${f(Math.max(...xs))})`;
-		console.log(`    pinned version  <project>.localhost/v/1   ${range(pinnedRps)}`);
+		console.log(`    pinned version  <project>.localhost/v/1/  ${range(pinnedRps)}`);
 		console.log(`    static asset    localhost/bench           ${range(staticRps)}`);
 		console.log(
 			`    ratio pinned/static, median of ${pairRatios.length} side-by-side pairs = ${ratio.toFixed(2)}   (target >= 0.8) ${ratio >= 0.8 ? "MET" : "NOT MET"}`,
