@@ -6,7 +6,7 @@
  * object_not_found, or a stall that never answers.
  *
  * Tests drive it over HTTP too (they run inside workerd): `/__fake/seed`,
- * `/__fake/faults`, `/__fake/calls`, `/__fake/state/:id`, `/__fake/trash/:id`.
+ * `/__fake/faults` (`/__fake/faults/clear` drops those not yet used up), `/__fake/calls`, `/__fake/state/:id`, `/__fake/trash/:id`.
  * Every test uses its own random ids, so files running at once don't collide;
  * `/__fake/calls?ids=a,b` returns the calls that mention any of those ids.
  */
@@ -279,6 +279,10 @@ export async function startFakeNotion(port = 0): Promise<FakeNotion> {
 		}
 		if (path === "/__fake/faults") {
 			faults.push(...((body.faults as Fault[]) ?? []));
+			return send(res, { ok: true });
+		}
+		if (path === "/__fake/faults/clear") {
+			faults.length = 0;
 			return send(res, { ok: true });
 		}
 		if (path === "/__fake/calls") {
