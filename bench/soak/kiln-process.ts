@@ -19,7 +19,8 @@ export interface KilnProcessConfig {
 	first: boolean;
 }
 
-export const READY = "SOAK_READY ";
+/** The line that says Kiln answers (kiln.ts waits for it). */
+const READY = "SOAK_READY ";
 
 const config = JSON.parse(process.argv[2] ?? "{}") as KilnProcessConfig;
 const kiln = await startKilnInMiniflare(config.settings, {
@@ -29,9 +30,7 @@ const kiln = await startKilnInMiniflare(config.settings, {
 	bundle: config.first,
 	triggerHandlers: true,
 });
-process.stdout.write(
-	`${READY}${JSON.stringify({ port: kiln.port, notion: await kiln.directUrl("kiln-notion"), pid: process.pid })}\n`,
-);
+process.stdout.write(`${READY}${JSON.stringify({ port: kiln.port, pid: process.pid })}\n`);
 const stop = async () => {
 	await kiln.dispose();
 	process.exit(0);
