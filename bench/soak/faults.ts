@@ -61,11 +61,22 @@ export function notionFault(f: PlannedFault): Record<string, unknown> {
 }
 
 /**
+ * How long the warm-up burst lasts (run.ts): workerd under Miniflare grows its
+ * resident memory over its first tens of thousands of requests, whatever they
+ * are, before it levels off (a hello-world Worker: 79 → 495 MiB over its
+ * first 54,000 requests, then +3 MiB over the next 49,000). A burst of cheap
+ * requests gets it there quickly, so that its level after warm-up means something.
+ */
+export function warmUpMs(loadMs: number): number {
+	return Math.min(120_000, Math.max(20_000, loadMs * 0.15));
+}
+
+/**
  * The schedule for a load of `loadMs`: model fault windows that never overlap
  * (the fake model has one default reply), at least one of each enabled kind
  * and about 2.5 a minute; about 2 Notion faults a minute; kills about one per
- * 8 minutes and at least one, all in the first half, so that workerd's memory
- * can be measured after warm-up, well after the last restart.
+ * 8 minutes and at least one, all early enough that the warm-up burst after
+ * the last restart leaves time to watch workerd's memory until the end.
  */
 export function planFaults(r: Rng, loadMs: number, enabled: Set<FaultKind>): PlannedFault[] {
 	const minutes = loadMs / 60_000;
@@ -109,8 +120,9 @@ export function planFaults(r: Rng, loadMs: number, enabled: Set<FaultKind>): Pla
 
 	if (enabled.has("kill")) {
 		const count = Math.max(1, Math.floor(minutes / 8));
-		const from = loadMs * 0.15;
-		const slot = (loadMs * 0.3) / count;
+		const from = loadMs * 0.1;
+		const to = Math.max(from, Math.min(loadMs * 0.45, loadMs - warmUpMs(loadMs) - 30_000));
+		const slot = (to - from) / count;
 		for (let i = 0; i < count; i++)
 			plan.push({ kind: "kill", at: from + (i + r.next()) * slot, durationMs: 0, times: 0 });
 	}

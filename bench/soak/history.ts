@@ -117,6 +117,8 @@ export interface FinalState {
 	memory: {
 		warmKiB: number | null;
 		endKiB: number | null;
+		/** When the warm reading was taken, ms after the load began. */
+		warmAt?: number;
 		/** Every 5 s through the load: [ms since the load began, KiB]. */
 		samples?: [number, number][];
 	};

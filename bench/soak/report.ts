@@ -84,7 +84,7 @@ export function printFigures(f: Figures): void {
 	const m = f.memory;
 	const trace = (m.samples ?? []).map(([t, kib]) => `${(t / 1000).toFixed(0)}s ${(kib / 1024).toFixed(0)}`);
 	console.log(
-		`workerd RSS (MiB): after warm-up ${m.warmKiB ? (m.warmKiB / 1024).toFixed(1) : "-"}, at the end ${m.endKiB ? (m.endKiB / 1024).toFixed(1) : "-"}; through the load: ${trace.join(", ")}`,
+		`workerd RSS (MiB): after warm-up (t+${((m.warmAt ?? 0) / 1000).toFixed(0)}s) ${m.warmKiB ? (m.warmKiB / 1024).toFixed(1) : "-"}, at the end ${m.endKiB ? (m.endKiB / 1024).toFixed(1) : "-"}; through the load: ${trace.join(", ")}`,
 	);
 	const errors = Object.entries(f.errors).sort((a, b) => b[1] - a[1]);
 	console.log(`not ok, by code: ${errors.map(([k, n]) => `${k} ×${n}`).join(", ") || "none"}`);

@@ -24,7 +24,15 @@ import { type FakeOpenAI, setDefaultReply, startFakeOpenAI } from "../../test/fa
 import { type FakeSites, startFakeSites } from "../../test/fakes/sites.ts";
 import { check } from "./check.ts";
 import { request } from "./client.ts";
-import { ALL_FAULTS, MODEL_BASELINE, modelReply, notionFault, type PlannedFault, planFaults } from "./faults.ts";
+import {
+	ALL_FAULTS,
+	MODEL_BASELINE,
+	modelReply,
+	notionFault,
+	type PlannedFault,
+	planFaults,
+	warmUpMs,
+} from "./faults.ts";
 import type { FaultKind, FaultWindow, FinalState, History, NotionBlock, Op, StoredVersion } from "./history.ts";
 import { KilnProcess } from "./kiln.ts";
 import { type Rng, rng } from "./prng.ts";
@@ -167,7 +175,6 @@ async function soak(): Promise<number> {
 	);
 	const faults: FaultWindow[] = [];
 	const memory: FinalState["memory"] = { warmKiB: null, endKiB: null, samples: [] };
-	let lastRestart = loadStart;
 
 	const inject = async (f: PlannedFault) => {
 		await sleep(loadStart + f.at - Date.now());
@@ -184,8 +191,7 @@ async function soak(): Promise<number> {
 			await k.kill();
 			console.log(`soak: killed Kiln at t+${((start - loadStart) / 1000).toFixed(0)}s; starting it again`);
 			await k.start(false);
-			lastRestart = Date.now();
-			faults.push({ kind: "kill", start, end: lastRestart });
+			faults.push({ kind: "kill", start, end: Date.now() });
 		} else {
 			const fault = notionFault(f);
 			await fetch(`${notion?.url}/__fake/faults`, { method: "POST", body: JSON.stringify({ faults: [fault] }) });
@@ -224,11 +230,25 @@ async function soak(): Promise<number> {
 			await fireCron(k);
 		}
 	};
-	const measure = async () => {
-		// After warm-up: half-way through the load, and at least 10 s after the last restart.
-		const warmAt = () => Math.max(loadStart + loadMs / 2, lastRestart + 10_000);
-		while (Date.now() < warmAt()) await sleep(1000);
+	/** After the last restart: a burst of cheap requests (recorded and checked like any), then the warm reading. */
+	const measure = async (r: Rng) => {
+		while (faults.filter((f) => f.kind === "kill").length < kills) await sleep(500);
+		await sleep(2000);
+		const burstEnd = Date.now() + warmUpMs(loadMs);
+		await Promise.all(
+			Array.from({ length: 16 }, async () => {
+				while (Date.now() < burstEnd && Date.now() < loadEnd) {
+					// Not the apps' servers: 16 clients would spend their limit (600 a minute) for the load.
+					const x = r.next();
+					const project = r.pick(w.projects);
+					const op =
+						x < 0.4 ? await w.page(r, project, false) : x < 0.8 ? await w.page(r, project, true) : await w.dataGet(r);
+					if (op.network) await sleep(200);
+				}
+			}),
+		);
 		memory.warmKiB = await rssMedian(k);
+		memory.warmAt = Date.now() - loadStart;
 	};
 	const sample = async () => {
 		while (Date.now() < loadEnd) {
@@ -244,7 +264,7 @@ async function soak(): Promise<number> {
 		notionClient(random.fork("notion")),
 		bursts(random.fork("bursts")),
 		cron(),
-		measure(),
+		measure(random.fork("warm-up")),
 		sample(),
 	]);
 	const loadEndedAt = Date.now();
