@@ -211,13 +211,14 @@ describe("limits", () => {
 			refuseHosts: [],
 			wallClockMs: 5000,
 			dbLimits: dbLimits(undefined),
+			secrets: { tag: "s0", load: async () => ({}) },
 		});
 		expect(res.status).toBe(200);
 		expect(SANDBOX_LIMITS.cpuMs).toBeGreaterThan(0);
 		expect(seen.code?.limits).toEqual(SANDBOX_LIMITS);
 		expect(seen.options).toMatchObject({ limits: SANDBOX_LIMITS });
-		// One id per version, its content and the revision of what Kiln supplies.
-		expect(seen.id).toMatch(/^limitsapp\/v1\/a{16}\/[0-9a-f]{12}$/);
+		// One id per version, its content, the revision of what Kiln supplies and the secrets' revision.
+		expect(seen.id).toMatch(/^limitsapp\/v1\/a{16}\/[0-9a-f]{12}\/s0$/);
 		expect(Object.keys(seen.code?.modules ?? {}).sort()).toEqual(["hono", "kiln-d1.js", "kiln-main.js", "server.js"]);
 	});
 

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { createDb, type Db } from "../../src/db/client";
+import type { Project } from "../../src/db/projects";
 import { countingD1, serverTiming } from "./d1-count";
 
 export type CodegenEnv = {
@@ -11,6 +12,8 @@ export type CodegenEnv = {
 		d1Queries: () => number;
 		/** The project a data-store request is for. */
 		projectId: string;
+		/** The project an owner's route acts on, once its edit token was checked (owner.ts). */
+		owned: Project;
 	};
 };
 

@@ -5,6 +5,7 @@ import { type CodegenEnv, withDb } from "../context";
 import { dataClient } from "../data-client";
 import { hostProject } from "../links";
 import { serveLatest, servePinned } from "../serve";
+import { refuseTakenDown } from "../takedown";
 import { dataRoutes } from "./data";
 
 /**
@@ -28,6 +29,7 @@ export const appOriginApp = createApp<CodegenEnv>()
 	.all("/api/*", (c) => serveAppApi(c, c.get("projectId"), "latest"))
 	.all("/v/:n/api/*", (c) => serveAppApi(c, c.get("projectId"), parseVersionNumber(c.req.param("n"))))
 	.get("/_kiln/db.js", () => dataClient())
+	.use("/_kiln/data/*", refuseTakenDown)
 	.route("/_kiln/data", dataRoutes);
 
 /** A pinned version's canonical URL ends in a slash; it never changes, so the redirect is permanent. */

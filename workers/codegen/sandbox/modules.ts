@@ -5,23 +5,27 @@
  * bundler runs at request time.
  */
 import { sha256Hex } from "../../../src/shared/hash";
+import { SHIM_UNCAUGHT } from "../logs/entry";
 import { D1_MODULE } from "./d1-module";
 import { HONO_BUNDLE } from "./hono-bundle.generated";
 
 /**
- * The sandbox's main module. It gives the app its env (the document store as
- * it comes, the SQL stub behind the D1-shaped client), calls the app's
- * default export and turns a throw into a JSON 500 inside the sandbox, so the
- * failure stays that request's and carries no stack trace.
+ * The sandbox's main module. It gives the app its env (the owner's secrets as
+ * they come, the document store as it comes, the SQL stub behind the
+ * D1-shaped client), calls the app's default export and turns a throw into a
+ * JSON 500 inside the sandbox, so the failure stays that request's and carries
+ * no stack trace. The error itself goes to the owner's log (`SHIM_UNCAUGHT`,
+ * read by logs/entry.ts from the sandbox's tail).
  */
 const SHIM = `import app from "./server.js";
 import { d1 } from "./kiln-d1.js";
 export default {
 	async fetch(request, env, ctx) {
+		const { DB, db, ...secrets } = env;
 		try {
-			return await app.fetch(request, { DB: d1(env.DB), db: env.db }, ctx);
+			return await app.fetch(request, { ...secrets, DB: d1(DB), db }, ctx);
 		} catch (err) {
-			console.error("app server threw: " + (err && err.message ? err.message : String(err)));
+			console.error(${JSON.stringify(SHIM_UNCAUGHT)}, err);
 			return Response.json({ error: { code: "app_error", message: "The app's server failed on this request." } }, { status: 500 });
 		}
 	},
