@@ -36,7 +36,9 @@ export async function setDisabled(
 ): Promise<(ProjectState & { disabledReason: string | null }) | null> {
 	const row = await db
 		.update(projects)
-		.set(reason === null ? { disabledAt: null, disabledReason: null } : { disabledAt: Date.now(), disabledReason: reason })
+		.set(
+			reason === null ? { disabledAt: null, disabledReason: null } : { disabledAt: Date.now(), disabledReason: reason },
+		)
 		.where(eq(projects.id, projectId))
 		.returning({
 			disabledAt: projects.disabledAt,

@@ -1,6 +1,6 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import type { Db } from "./client";
-import { projectSecrets, projects } from "./schema";
+import { projectSecrets } from "./schema";
 
 export interface SecretName {
 	name: string;
@@ -32,6 +32,8 @@ export async function listSealedSecrets(db: Db, projectId: string): Promise<{ na
  * already holds `max` secrets and this is not one of them. The check and the
  * write are one statement, so concurrent writers cannot overshoot; the bump
  * runs only when that statement wrote a row (`changes()`, same transaction).
+ * (Plain D1 statements: a batch of an upsert and a conditional update with
+ * RETURNING is clearer in SQL than in Drizzle's builder.)
  */
 export async function putSecret(
 	db: Db,
@@ -40,35 +42,42 @@ export async function putSecret(
 	sealed: string,
 	max: number,
 ): Promise<{ ok: true; revision: number; updatedAt: number } | { ok: false }> {
-	const [written, bumped] = await db.batch([
-		db.run(sql`
-			INSERT INTO ${projectSecrets} (project_id, name, value, updated_at)
-			SELECT ${projectId}, ${name}, ${sealed}, unixepoch('subsec') * 1000
-			WHERE (SELECT count(*) FROM ${projectSecrets} WHERE project_id = ${projectId}) < ${max}
-				OR EXISTS (SELECT 1 FROM ${projectSecrets} WHERE project_id = ${projectId} AND name = ${name})
-			ON CONFLICT (project_id, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-			RETURNING updated_at`),
-		bumpRevision(db, projectId),
+	const d1 = db.$client;
+	const [written, bumped] = await d1.batch<{ updated_at?: number; secrets_revision?: number }>([
+		d1
+			.prepare(
+				`INSERT INTO project_secrets (project_id, name, value, updated_at)
+				SELECT ?1, ?2, ?3, unixepoch('subsec') * 1000
+				WHERE (SELECT count(*) FROM project_secrets WHERE project_id = ?1) < ?4
+					OR EXISTS (SELECT 1 FROM project_secrets WHERE project_id = ?1 AND name = ?2)
+				ON CONFLICT (project_id, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+				RETURNING updated_at`,
+			)
+			.bind(projectId, name, sealed, max),
+		bumpRevision(d1, projectId),
 	]);
-	const row = bumped.results[0] as { secrets_revision: number } | undefined;
-	const put = written.results[0] as { updated_at: number } | undefined;
-	return row && put ? { ok: true, revision: row.secrets_revision, updatedAt: put.updated_at } : { ok: false };
+	const revision = bumped.results[0]?.secrets_revision;
+	const updatedAt = written.results[0]?.updated_at;
+	return revision !== undefined && updatedAt !== undefined ? { ok: true, revision, updatedAt } : { ok: false };
 }
 
 /** Deletes a secret and bumps the revision (only if there was one): the new revision, or null when there was none. */
 export async function deleteSecret(db: Db, projectId: string, name: string): Promise<number | null> {
-	const [, bumped] = await db.batch([
-		db.delete(projectSecrets).where(and(eq(projectSecrets.projectId, projectId), eq(projectSecrets.name, name))),
-		bumpRevision(db, projectId),
+	const d1 = db.$client;
+	const [, bumped] = await d1.batch<{ secrets_revision?: number }>([
+		d1.prepare("DELETE FROM project_secrets WHERE project_id = ? AND name = ?").bind(projectId, name),
+		bumpRevision(d1, projectId),
 	]);
-	const row = bumped.results[0] as { secrets_revision: number } | undefined;
-	return row ? row.secrets_revision : null;
+	return bumped.results[0]?.secrets_revision ?? null;
 }
 
 /** The revision + 1 when the statement before it (in the same batch) changed a row. */
-function bumpRevision(db: Db, projectId: string) {
-	return db.run(sql`
-		UPDATE ${projects} SET secrets_revision = secrets_revision + 1
-		WHERE id = ${projectId} AND changes() > 0
-		RETURNING secrets_revision`);
+function bumpRevision(d1: D1Database, projectId: string): D1PreparedStatement {
+	return d1
+		.prepare(
+			`UPDATE projects SET secrets_revision = secrets_revision + 1
+			WHERE id = ? AND changes() > 0
+			RETURNING secrets_revision`,
+		)
+		.bind(projectId);
 }

@@ -84,7 +84,14 @@ export function runtimeReport(item: TraceItem, redact: (text: string) => string)
 			truncated = true;
 			continue;
 		}
-		const line = clip(redact(args.map(formatArg).join(" ")), Math.min(MAX_LINE_CHARS, MAX_OUTPUT_CHARS - chars));
+		// An Error argument comes as its "Name: message"; its stack, when the runtime gives it, follows.
+		const text = args
+			.map((arg, i) => {
+				const stack = log.errorInfo?.[i]?.stack;
+				return stack ? `${formatArg(arg)}\n${stack}` : formatArg(arg);
+			})
+			.join(" ");
+		const line = clip(redact(text), Math.min(MAX_LINE_CHARS, MAX_OUTPUT_CHARS - chars));
 		if (line.cut) truncated = true;
 		chars += line.text.length;
 		logs.push({ level: String(log.level), message: line.text, at: log.timestamp });

@@ -34,13 +34,7 @@ export const projectsRoutes = new Hono<CodegenEnv>()
 		const db = c.get("db");
 		const project = await getProject(db, id);
 		if (!project) throw projectNotFound(id);
-		const {
-			editTokenHash: _secret,
-			secretsRevision: _revision,
-			disabledAt,
-			disabledReason,
-			...publicFields
-		} = project;
+		const { editTokenHash: _secret, secretsRevision: _revision, disabledAt, disabledReason, ...publicFields } = project;
 		const pattern = c.env.PROJECT_ORIGIN;
 		const disabled = disabledAt === null ? null : { at: disabledAt, reason: disabledReason ?? "" };
 		const body: ProjectJson = {

@@ -44,7 +44,8 @@ export async function sandboxSecrets(
 			}
 			// Sealed under another key (KILN_SECRETS_KEY was changed): the server runs without them
 			// until the owner sets them again. A count only: never a value.
-			if (unreadable > 0) console.error(`project ${project}: ${unreadable} secret(s) do not open with KILN_SECRETS_KEY`);
+			if (unreadable > 0)
+				console.error(`project ${project}: ${unreadable} secret(s) do not open with KILN_SECRETS_KEY`);
 			return values;
 		},
 	};
