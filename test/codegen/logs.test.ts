@@ -144,25 +144,35 @@ describe("bounds", () => {
 	it("keeps the newest LOG_MAX_ENTRIES entries of the last day", async () => {
 		const book = appLogs(env.APP_LOGS, "ringproject1");
 		const now = Date.now();
-		await book.request({
-			id: "old",
-			at: now - LOG_MAX_AGE_MS - 1000,
-			method: "GET",
-			path: "/api/old",
-			status: 200,
-			durationMs: 1,
-			version: 1,
-		});
+		await book.write(
+			[
+				{
+					id: "old",
+					at: now - LOG_MAX_AGE_MS - 1000,
+					method: "GET",
+					path: "/api/old",
+					status: 200,
+					durationMs: 1,
+					version: 1,
+				},
+			],
+			[],
+		);
 		for (let i = 0; i < LOG_MAX_ENTRIES + 5; i++) {
-			await book.request({
-				id: `r${i}`,
-				at: now + i,
-				method: "GET",
-				path: `/api/${i}`,
-				status: 200,
-				durationMs: 1,
-				version: 1,
-			});
+			await book.write(
+				[
+					{
+						id: `r${i}`,
+						at: now + i,
+						method: "GET",
+						path: `/api/${i}`,
+						status: 200,
+						durationMs: 1,
+						version: 1,
+					},
+				],
+				[],
+			);
 		}
 		const kept = await book.list(LOG_MAX_ENTRIES);
 		expect(kept).toHaveLength(LOG_MAX_ENTRIES);
@@ -175,21 +185,26 @@ describe("bounds", () => {
 
 	it("merges the two reports of a request in either order, Kiln's status winning", async () => {
 		const book = appLogs(env.APP_LOGS, "mergeproject1");
-		const facts = { at: 1000, method: "GET", path: "/api/a", status: 502, durationMs: 7, version: 3 };
+		const at = Date.now();
+		const facts = { at, method: "GET", path: "/api/a", status: 502, durationMs: 7, version: 3 };
 		const report = {
-			at: 999,
+			at: at - 1,
 			method: "GET",
 			path: "/api/a",
 			status: 200,
-			logs: [{ level: "log", message: "hi", at: 999 }],
+			logs: [{ level: "log", message: "hi", at: at - 1 }],
 			errors: [],
 			truncated: false,
 		};
-		await book.request({ id: "first-kiln", ...facts });
-		await book.runtimeReport({ id: "first-kiln", ...report });
-		await book.runtimeReport({ id: "first-runtime", ...report });
-		await book.request({ id: "first-runtime", ...facts });
-		for (const e of await book.list(10)) {
+		await book.write([{ id: "first-kiln", ...facts }], []);
+		await book.write([], [{ id: "first-kiln", ...report }]);
+		await book.write([], [{ id: "first-runtime", ...report }]);
+		await book.write([{ id: "first-runtime", ...facts }], []);
+		// And both in one batch.
+		await book.write([{ id: "one-batch", ...facts }], [{ id: "one-batch", ...report }]);
+		const merged = await book.list(10);
+		expect(merged).toHaveLength(3);
+		for (const e of merged) {
 			expect(e).toMatchObject({ status: 502, durationMs: 7, version: 3, logs: [{ message: "hi" }] });
 		}
 	});

@@ -6,7 +6,7 @@ import { HttpError } from "../../src/http/errors";
 import { dbLimits } from "./app-db/limits";
 import type { CodegenEnv } from "./context";
 import { newRequestId, REQUEST_ID_HEADER } from "./logs/entry";
-import { appLogs } from "./logs/object";
+import { queueLog } from "./logs/queue";
 import { MemoryLru } from "./memory-lru";
 import { noteProjectState, projectState } from "./project-state";
 import { rateLimit } from "./rate-limit";
@@ -89,11 +89,7 @@ export async function serveAppApi(
 		durationMs: Date.now() - started,
 		version: version.number,
 	};
-	c.executionCtx.waitUntil(
-		appLogs(c.env.APP_LOGS, project)
-			.request(facts)
-			.catch((err: unknown) => console.error(`app log write failed: ${err instanceof Error ? err.name : "error"}`)),
-	);
+	queueLog(c.env.APP_LOGS, c.executionCtx, project, { facts });
 	return res;
 }
 

@@ -42,39 +42,46 @@ export class AppLogs extends DurableObject<CodegenBindings> {
 		ctx.storage.sql.exec("CREATE INDEX IF NOT EXISTS entries_at ON entries (at)");
 	}
 
-	/** Kiln's report of a request: its answer's status and duration win over the runtime's. */
-	request(f: RequestFacts): void {
-		this.ctx.storage.sql.exec(
-			`INSERT INTO entries (id, at, method, path, status, duration_ms, version) VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET at = excluded.at, method = excluded.method, path = excluded.path,
-				status = excluded.status, duration_ms = excluded.duration_ms, version = excluded.version`,
-			f.id,
-			f.at,
-			f.method,
-			f.path,
-			f.status,
-			f.durationMs,
-			f.version,
-		);
-		this.trim();
-	}
-
-	/** The runtime's report (the app's output and errors), whichever of the two arrives first. */
-	runtimeReport(r: RuntimeReport): void {
-		this.ctx.storage.sql.exec(
-			`INSERT INTO entries (id, at, method, path, status, logs, errors, truncated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET logs = excluded.logs, errors = excluded.errors, truncated = excluded.truncated,
-				status = coalesce(entries.status, excluded.status)`,
-			r.id,
-			r.at,
-			r.method,
-			r.path,
-			r.status,
-			JSON.stringify(r.logs),
-			JSON.stringify(r.errors),
-			r.truncated ? 1 : 0,
-		);
-		this.trim();
+	/**
+	 * Stores a batch of reports (logs/queue.ts gathers them), in one transaction, then
+	 * trims once. Kiln's report of a request (`facts`: the answer's status and duration)
+	 * and the runtime's (`reports`: the app's output) meet by id, in either order; Kiln's
+	 * status wins over the app's own.
+	 */
+	write(facts: RequestFacts[], reports: RuntimeReport[]): void {
+		const sql = this.ctx.storage.sql;
+		this.ctx.storage.transactionSync(() => {
+			for (const f of facts) {
+				sql.exec(
+					`INSERT INTO entries (id, at, method, path, status, duration_ms, version) VALUES (?, ?, ?, ?, ?, ?, ?)
+					ON CONFLICT (id) DO UPDATE SET at = excluded.at, method = excluded.method, path = excluded.path,
+						status = excluded.status, duration_ms = excluded.duration_ms, version = excluded.version`,
+					f.id,
+					f.at,
+					f.method,
+					f.path,
+					f.status,
+					f.durationMs,
+					f.version,
+				);
+			}
+			for (const r of reports) {
+				sql.exec(
+					`INSERT INTO entries (id, at, method, path, status, logs, errors, truncated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+					ON CONFLICT (id) DO UPDATE SET logs = excluded.logs, errors = excluded.errors, truncated = excluded.truncated,
+						status = coalesce(entries.status, excluded.status)`,
+					r.id,
+					r.at,
+					r.method,
+					r.path,
+					r.status,
+					JSON.stringify(r.logs),
+					JSON.stringify(r.errors),
+					r.truncated ? 1 : 0,
+				);
+			}
+			this.trim();
+		});
 	}
 
 	/** The newest entries first, at most `limit`, none older than the retention. */

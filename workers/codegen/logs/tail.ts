@@ -9,7 +9,7 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { secretRedactor } from "../secrets/redact";
 import { runtimeReport } from "./entry";
-import { appLogs } from "./object";
+import { queueLog } from "./queue";
 
 export interface TailProps {
 	project: string;
@@ -21,10 +21,9 @@ export class AppTail extends WorkerEntrypoint<CodegenBindings, TailProps> {
 	override async tail(events: TraceItem[]): Promise<void> {
 		const { project, redact } = this.ctx.props;
 		const cut = secretRedactor(redact);
-		const book = appLogs(this.env.APP_LOGS, project);
 		for (const item of events) {
 			const report = runtimeReport(item, cut);
-			if (report) await book.runtimeReport(report);
+			if (report) queueLog(this.env.APP_LOGS, this.ctx, project, { report });
 		}
 	}
 }
