@@ -1,9 +1,9 @@
 /**
  * The contract of a project's secrets and server logs (owner only), shared by
  * the codegen Worker (which validates with it) and the SPA (which checks a
- * form before sending it).
+ * form before sending it). No zod here: the SPA imports these checks, and zod
+ * stays out of its first page (the Worker's route has the body's schema).
  */
-import { z } from "zod";
 
 /** A secret's name: how the server reads it, `env.NAME`. */
 export const SECRET_NAME = /^[A-Z][A-Z0-9_]{0,63}$/;
@@ -26,14 +26,15 @@ export function secretNameProblem(name: string): string | null {
 }
 
 /** PUT /api/projects/:project/secrets/:name */
-export const putSecretRequest = z.strictObject({ value: z.string() });
+export interface PutSecretRequest {
+	value: string;
+}
 
 /** Why `value` cannot be a secret's value, or null when it can. */
 export function secretValueProblem(value: string): "empty" | "too_large" | null {
 	if (value.length === 0) return "empty";
 	return new TextEncoder().encode(value).byteLength > MAX_SECRET_BYTES ? "too_large" : null;
 }
-export type PutSecretRequest = z.infer<typeof putSecretRequest>;
 
 /** One secret as the API lists it: never its value. */
 export interface SecretJson {

@@ -17,7 +17,7 @@ import type {
 } from "../../shared/api";
 import { readSse } from "./sse";
 
-const client = hc<CodegenApp>(typeof location === "undefined" ? "http://localhost" : location.origin);
+export const client = hc<CodegenApp>(typeof location === "undefined" ? "http://localhost" : location.origin);
 
 type VersionGet = (typeof client.api.projects)[":project"]["versions"][":n"]["$get"];
 export type ProjectWithVersions = ProjectJson;
@@ -48,7 +48,7 @@ interface AnswerLike {
 	json(): Promise<unknown>;
 }
 
-async function toApiError(res: AnswerLike): Promise<ApiError> {
+export async function toApiError(res: AnswerLike): Promise<ApiError> {
 	let code = `http_${res.status}`;
 	let message = `The server answered ${res.status} ${res.statusText}.`;
 	try {
@@ -64,7 +64,7 @@ async function toApiError(res: AnswerLike): Promise<ApiError> {
 	return new ApiError(res.status, code, message, Number.isFinite(retry) && retry > 0 ? retry : undefined);
 }
 
-function networkError(err: unknown): ApiError {
+export function networkError(err: unknown): ApiError {
 	if (err instanceof ApiError) return err;
 	if (err instanceof DOMException && err.name === "AbortError") return new ApiError(0, "aborted", "Stopped.");
 	return new ApiError(0, "network", "Could not reach Kiln. Check your connection and try again.");

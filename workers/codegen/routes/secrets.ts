@@ -1,11 +1,11 @@
 import { Hono } from "hono";
+import { z } from "zod";
 import { deleteSecret, listSecretNames, putSecret } from "../../../src/db/secrets";
 import { readJson } from "../../../src/http/body";
 import { describeIssues, HttpError } from "../../../src/http/errors";
 import {
 	MAX_SECRET_BYTES,
 	MAX_SECRETS_PER_PROJECT,
-	putSecretRequest,
 	type SecretsJson,
 	secretNameProblem,
 	secretValueProblem,
@@ -14,6 +14,9 @@ import type { CodegenEnv } from "../context";
 import { ownerOnly } from "../owner";
 import { noteProjectState } from "../project-state";
 import { encryptSecret, type SecretsKey, secretsKey } from "../secrets/crypto";
+
+/** The PUT body (`PutSecretRequest`); the value's own checks are `secretValueProblem`'s. */
+const putSecretRequest = z.strictObject({ value: z.string() });
 
 const OWNER_ONLY = "A project's secrets are its owner's: send Authorization: Bearer <editToken>.";
 /** A PUT body: the value (at most MAX_SECRET_BYTES) as JSON, with room for escapes. */
