@@ -25,7 +25,7 @@ const MAX_PUT_BODY_BYTES = 64 * 1024;
 /**
  * The owner's secrets of a project, at /api/projects/:project/secrets: list
  * the names (`GET`), set one (`PUT /:name` `{"value"}`), delete one
- * (`DELETE /:name`). The server reads them as `env.NAME` from its next
+ * (`DELETE /:name`). The server reads them as `env.<NAME>` from its next
  * request on. A value is never answered; a refused request writes nothing.
  */
 export const secretsRoutes = new Hono<CodegenEnv>()

@@ -42,7 +42,7 @@ export interface RunOptions {
 	wallClockMs: number;
 	/** The quotas of the project's SQL database (APP_DB_MAX_BYTES and the fixed ones). */
 	dbLimits: DbLimits;
-	/** The owner's secrets, `env.NAME` (secrets/sandbox.ts): read only when a new sandbox is built. */
+	/** The owner's secrets, `env.<NAME>` (secrets/sandbox.ts): read only when a new sandbox is built. */
 	secrets: SandboxSecrets;
 }
 

@@ -1,5 +1,5 @@
 /**
- * A project's secrets on their way into its server's sandbox, as `env.NAME`.
+ * A project's secrets on their way into its server's sandbox, as `env.<NAME>`.
  * The loader id carries the project's secrets revision (and the key's id), so
  * a change is a new id: the next request builds a new sandbox, and only then
  * are the values read from D1 and decrypted (one query, for a cold sandbox
