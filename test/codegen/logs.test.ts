@@ -101,10 +101,11 @@ describe("the log of an app's server", () => {
 		await setSecret(app.project, "API_KEY", value, app.token);
 		await onOrigin(app.project, "/api/print");
 		await onOrigin(app.project, "/api/fail");
+		await onOrigin(app.project, "/api/raw");
 		const thrower = await withServer(THROWING_APP);
 		await setSecret(thrower.project, "API_KEY", value, thrower.token);
 		await onOrigin(thrower.project, "/api/x");
-		await logsWhen(app.project, app.token, (es) => es.filter(complete).length === 2);
+		await logsWhen(app.project, app.token, (es) => es.filter(complete).length === 3);
 		await logsWhen(thrower.project, thrower.token, (es) => es.some((e) => e.errors.length > 0));
 
 		// What the log objects store, read straight from them (not through the route, which redacts again).
@@ -116,6 +117,8 @@ describe("the log of an app's server", () => {
 		expect(lines).toContain(`the key is ${REDACTED}`);
 		expect(lines).toContain(`{"nested":{"key":"${REDACTED}"}}`);
 		expect(lines.some((l) => l.startsWith(`Error: failed with ${REDACTED}\n`))).toBe(true);
+		// Printed with the console as it was before Kiln's shim hid secrets in it: the tail's redaction alone.
+		expect(lines).toContain(`raw ${REDACTED} {"k":"${REDACTED}"}`);
 		const thrown = await appLogs(env.APP_LOGS, thrower.project).list(LOG_MAX_ENTRIES);
 		expect(thrown[0].errors[0].message).toBe(`plain failure with ${REDACTED}`);
 		expect(JSON.stringify(thrown)).not.toContain("word-7Zq");

@@ -9,9 +9,12 @@ import { expect } from "vitest";
 import type { LogEntryJson, LogsJson, SecretsJson } from "../../src/shared/secrets";
 import { call, expectError } from "./helpers";
 
-/** A Hono app that reads env.API_KEY, prints it (as text, inside an object, in an error) and throws. */
+/** A Hono app that reads env.API_KEY, prints it (as text, inside an object, in an error, past the shim) and throws. */
 export const SECRET_APP = `import { Hono } from "hono";
+// Taken before Kiln's shim hides secrets in console output: only the Tail Worker's redaction is left.
+const rawLog = console.log;
 const app = new Hono();
+app.get("/api/raw", (c) => { rawLog("raw", c.env.API_KEY, { k: c.env.API_KEY }); return c.text("ok"); });
 app.get("/api/secret", (c) => c.json({ value: c.env.API_KEY ?? null, other: c.env.OTHER ?? null, db: typeof c.env.DB?.prepare }));
 app.get("/api/print", (c) => {
 	console.log("the key is", c.env.API_KEY);

@@ -120,11 +120,12 @@ describe("a secret's value stays out of everything but the server's env", () => 
 		const p = app.project;
 		await keep(putSecret(p, "API_KEY", VALUE, app.token));
 		await keep(putSecret(thrower.project, "API_KEY", VALUE, thrower.token));
-		for (const path of ["/api/print", "/api/fail", "/api/chatty", "/v/1/api/print"]) await keep(onOrigin(p, path));
+		for (const path of ["/api/print", "/api/fail", "/api/chatty", "/api/raw", "/v/1/api/print"])
+			await keep(onOrigin(p, path));
 		await keep(onOrigin(thrower.project, "/api/anything"));
 		expect((await keep(onOrigin(p, "/api/fail"))).status).toBe(500);
 		// The runtime's reports are in: the log has the failures and the printing.
-		await logsWhen(p, app.token, (es) => es.filter(complete).length >= 5);
+		await logsWhen(p, app.token, (es) => es.filter(complete).length >= 6);
 		await logsWhen(thrower.project, thrower.token, (es) => es.some((e) => e.errors.length > 0));
 		for (const path of [
 			`/api/projects/${p}/secrets`,

@@ -5,7 +5,8 @@
  * nothing saved), the preview shows it once reloaded, and the value is never
  * on the SPA's page; the Logs tab lists the server's requests with what it
  * printed (the secret hidden), and shows a new request without a click while
- * it is open. A visitor without the edit token sees neither tab.
+ * it is open; the dev server's output never holds the value. A visitor without
+ * the edit token sees neither tab.
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -140,6 +141,9 @@ describe("the Logs tab", () => {
 		expect(await page.locator("body").textContent()).not.toContain(VALUE);
 		await screenshot(page, "logs-tab");
 		expect(stack.errors).toEqual([]);
+		// Nor does the dev server's own output (Kiln's log lines, and the sandbox's console).
+		expect(stack.dev.output()).toContain("greeting with");
+		expect(stack.dev.output()).not.toContain(VALUE);
 	});
 
 	it("is the owner's: a visitor without the edit token sees neither tab", async () => {
