@@ -92,6 +92,13 @@ describe("a disabled app", () => {
 			410,
 			"app_disabled",
 		);
+		// No follow-up either (its owner's token notwithstanding): nothing stored, no model asked.
+		const edit = await call("/api/generate", {
+			method: "POST",
+			headers: { "content-type": "application/json", authorization: `Bearer ${app.token}` },
+			body: JSON.stringify({ prompt: "make it worse", project: p }),
+		});
+		await expectError(edit, 410, "app_disabled");
 		// The project says so, for its owner's SPA.
 		const project = (await (await call(`/api/projects/${p}`)).json()) as ProjectJson;
 		expect(project.project.disabled).toEqual({ at: body.disabled?.at, reason: "spam" });
