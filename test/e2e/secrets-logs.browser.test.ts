@@ -6,7 +6,8 @@
  * on the SPA's page; the Logs tab lists the server's requests with what it
  * printed (the secret hidden), and shows a new request without a click while
  * it is open; the dev server's output never holds the value. A visitor without
- * the edit token sees neither tab.
+ * the edit token sees neither tab. And a disabled app, as its owner and its
+ * visitors see it.
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,6 +17,7 @@ import { generateOver } from "./generate.ts";
 import { type Stack, startStack } from "./stack.ts";
 
 const KEY = Buffer.from("e2e key for sealing the secrets!").toString("base64");
+const OPERATOR = "e2e-operator-token-0123456789";
 const VALUE = "hello-from-a-secret-31";
 
 const SERVER = `import { Hono } from "hono";
@@ -43,7 +45,7 @@ let project: string;
 let editToken: string;
 
 beforeAll(async () => {
-	stack = await startStack({ settings: { KILN_SECRETS_KEY: KEY } });
+	stack = await startStack({ settings: { KILN_SECRETS_KEY: KEY, KILN_OPERATOR_TOKEN: OPERATOR } });
 	page = stack.page;
 	const answer = `- a greeter\n\n\`\`\`html index.html\n${PAGE}\n\`\`\`\n\n\`\`\`js server.js\n${SERVER}\n\`\`\`\n`;
 	const s = await createScenario(stack.fake.url, { replies: [{ text: answer }] });
@@ -153,5 +155,33 @@ describe("the Logs tab", () => {
 		expect(await visitor.page.getByRole("tab", { name: "Logs" }).count()).toBe(0);
 		expect(await visitor.page.getByRole("tab", { name: "Secrets" }).count()).toBe(0);
 		await visitor.page.context().close();
+	});
+});
+
+describe("a disabled app", () => {
+	it("opens on a page that says so, with the reason; its own origin answers 410; enabling brings it back", async () => {
+		const admin = (what: string, body?: object) =>
+			fetch(`${stack.dev.url}/api/admin/projects/${project}/${what}`, {
+				method: "POST",
+				headers: { "content-type": "application/json", authorization: `Bearer ${OPERATOR}` },
+				body: body ? JSON.stringify(body) : undefined,
+			});
+		expect((await admin("disable", { reason: "reported as spam" })).status).toBe(200);
+		await page.goto(`${stack.dev.url}/projects/${project}`);
+		await poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("This app is disabled");
+		expect(await page.locator("main").textContent()).toContain("Reason: reported as spam");
+		await screenshot(page, "app-disabled");
+		const app = await openPage(stack.chromium.browser);
+		const gone = await app.page.goto(`http://${project}.localhost:${stack.dev.port}/`);
+		expect(gone?.status()).toBe(410);
+		expect(await app.page.locator("h1").textContent()).toBe("App disabled");
+
+		expect((await admin("enable")).status).toBe(200);
+		const back = await app.page.goto(`http://${project}.localhost:${stack.dev.port}/`);
+		expect(back?.status()).toBe(200);
+		await poll(() => app.page.locator("#greeting").textContent()).toBe(VALUE);
+		await app.page.context().close();
+		await page.reload();
+		await poll(() => preview().locator("#greeting").textContent()).toBe(VALUE);
 	});
 });

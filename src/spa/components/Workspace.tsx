@@ -104,7 +104,7 @@ export function Workspace({
 	}, [loaded, project, docTitle, latest]);
 
 	if (loadError && !streaming && !(mine && generation.status !== "idle" && !data)) {
-		return <ProjectError project={project} error={loadError} />;
+		return <ProjectError project={project} error={loadError} disabledReason={data?.project.disabled?.reason} />;
 	}
 
 	// A version the project does not have (a mistyped or stale link); not the one just written, still loading.
@@ -343,14 +343,6 @@ export function Workspace({
 								<RemixIcon />
 								<span>Remix to edit</span>
 							</button>
-						</div>
-					)}
-					{data?.project.disabled && (
-						<div className="notice notice-danger" role="alert" data-kind="app-disabled">
-							<p className="notice-body">
-								This app has been disabled by the operator of this Kiln: its pages, server and data answer 410 Gone.
-								Nothing was deleted. Reason: {data.project.disabled.reason}
-							</p>
 						</div>
 					)}
 					{mine && generation.status === "error" && generation.error && (
