@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { MAX_DOCUMENT_BYTES, MAX_DOCUMENTS_PER_PROJECT, MAX_LIST_BYTES } from "../../src/shared/api";
-import { call, callWithEnv, expectError, newProject, rowCounts } from "./helpers";
+import { call, callWithEnv, d1With, expectError, newProject, rowCounts } from "./helpers";
 
 // The generated apps' JSON document store, reached from the app's own origin
 // (<project>.localhost here), with its limits.
@@ -197,22 +197,16 @@ describe("bad documents and keys are refused, and nothing is written", () => {
 describe("a database failure", () => {
 	it("is a JSON 500, and the log names the cause without the document or the query's values", async () => {
 		// D1 refuses every statement; Drizzle wraps that in an error whose message holds the SQL and its parameters.
-		const failing = new Proxy(env.DB, {
-			get(target, prop) {
-				if (prop === "prepare") {
-					return () => {
-						const stmt = {
-							bind: () => stmt,
-							run: () => Promise.reject(new Error("D1_ERROR: disk full")),
-							all: () => Promise.reject(new Error("D1_ERROR: disk full")),
-							raw: () => Promise.reject(new Error("D1_ERROR: disk full")),
-							first: () => Promise.reject(new Error("D1_ERROR: disk full")),
-						};
-						return stmt;
-					};
-				}
-				const v = Reflect.get(target, prop, target);
-				return typeof v === "function" ? v.bind(target) : v;
+		const failing = d1With({
+			prepare: () => {
+				const stmt = {
+					bind: () => stmt,
+					run: () => Promise.reject(new Error("D1_ERROR: disk full")),
+					all: () => Promise.reject(new Error("D1_ERROR: disk full")),
+					raw: () => Promise.reject(new Error("D1_ERROR: disk full")),
+					first: () => Promise.reject(new Error("D1_ERROR: disk full")),
+				};
+				return stmt as unknown as D1PreparedStatement;
 			},
 		});
 		const logged = vi.spyOn(console, "error").mockImplementation(() => {});

@@ -20,14 +20,39 @@ export function call(path: string, init?: RequestInit & { base?: string }): Prom
 export async function callWithEnv(
 	overrides: Partial<Record<keyof CodegenBindings, unknown>>,
 	path: string,
-	init?: RequestInit,
+	init?: RequestInit & { base?: string },
 ): Promise<Response> {
 	const ctx = createExecutionContext();
-	const res = await worker.fetch(new Request(`${BASE}${path}`, init), { ...env, ...overrides } as CodegenBindings, ctx);
+	const res = await worker.fetch(
+		new Request(`${init?.base ?? BASE}${path}`, init),
+		{ ...env, ...overrides } as CodegenBindings,
+		ctx,
+	);
 	// Read the body first: a streamed answer finishes in waitUntil.
 	const body = await res.arrayBuffer();
 	await waitOnExecutionContext(ctx);
 	return new Response(res.status === 204 || res.status === 304 ? null : body, res);
+}
+
+/**
+ * The test's D1 with some of its query methods replaced (to make it fail), on
+ * the binding and on every session opened from it (`withSession`), which is
+ * where the Worker's queries go.
+ */
+export function d1With(methods: Partial<Pick<D1Database, "prepare" | "batch">>): D1Database {
+	const replace = <T extends object>(real: T): T =>
+		new Proxy(real, {
+			get(target, prop) {
+				if (prop === "prepare" && methods.prepare) return methods.prepare;
+				if (prop === "batch" && methods.batch) return methods.batch;
+				if (prop === "withSession") {
+					return (start?: string) => replace((target as unknown as D1Database).withSession(start));
+				}
+				const v = Reflect.get(target, prop, target);
+				return typeof v === "function" ? v.bind(target) : v;
+			},
+		});
+	return replace(env.DB);
 }
 
 export function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {

@@ -39,8 +39,10 @@ export async function serveAppApi(
 	project: string,
 	which: number | "latest",
 ): Promise<Response> {
+	// Whatever the method, Kiln only reads here (which code to run): from the nearest copy.
+	c.get("d1").readFrom("nearest");
 	await rateLimit(c.env.APP_LIMITER, project, "requests to this app's server");
-	const version = await findServer(c.get("db"), project, which);
+	const version = await c.get("d1").find((db) => findServer(db, project, which));
 	if (!version) {
 		throw which === "latest"
 			? new HttpError(404, "project_not_found", `No project "${project}".`)

@@ -44,7 +44,7 @@ function notModified(headers: Headers): Response {
  * 304 when the client already has it.
  */
 export async function serveLatest(c: Context<CodegenEnv>, project: string, isolation: Isolation): Promise<Response> {
-	const v = await getVersion(c.get("db"), project, "latest");
+	const v = await c.get("d1").find((db) => getVersion(db, project, "latest"));
 	if (!v) throw new HttpError(404, "project_not_found", `No project "${project}".`);
 	const headers = appHeaders(`"${v.contentHash}"`, LATEST_CACHE_CONTROL, isolation, v.number);
 	if (matchesEtag(c.req.header("If-None-Match") ?? null, `"${v.contentHash}"`)) return notModified(headers);
@@ -99,7 +99,7 @@ export async function servePinned(
 		if (matchesEtag(ifNoneMatch, headers.get("ETag") ?? "")) return notModified(headers);
 		return new Response(body, { status: 200, headers });
 	}
-	const v = await getVersion(c.get("db"), project, n);
+	const v = await c.get("d1").find((db) => getVersion(db, project, n));
 	if (!v) throw new HttpError(404, "version_not_found", `Project "${project}" has no version ${n}.`);
 	const headers = appHeaders(`"${v.contentHash}"`, PINNED_CACHE_CONTROL, isolation, v.number);
 	c.executionCtx.waitUntil(cache.put(keyUrl, new Response(v.code, { headers })));

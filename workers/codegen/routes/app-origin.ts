@@ -1,7 +1,7 @@
 import { createApp } from "../../../src/http/app";
 import { parseVersionNumber } from "../../../src/http/params";
 import { serveAppApi } from "../app-server";
-import { type CodegenEnv, withDb } from "../context";
+import { type CodegenEnv, readFrom, withDb } from "../context";
 import { dataClient } from "../data-client";
 import { hostProject } from "../links";
 import { serveLatest, servePinned } from "../serve";
@@ -28,6 +28,8 @@ export const appOriginApp = createApp<CodegenEnv>()
 	.all("/api/*", (c) => serveAppApi(c, c.get("projectId"), "latest"))
 	.all("/v/:n/api/*", (c) => serveAppApi(c, c.get("projectId"), parseVersionNumber(c.req.param("n"))))
 	.get("/_kiln/db.js", () => dataClient())
+	// The document store reads from the primary: an app lists what it has just put, and carries no bookmark.
+	.use("/_kiln/data/*", readFrom("primary"))
 	.route("/_kiln/data", dataRoutes);
 
 /** A pinned version's canonical URL ends in a slash; it never changes, so the redirect is permanent. */

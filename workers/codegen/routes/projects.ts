@@ -5,7 +5,7 @@ import { readJson } from "../../../src/http/body";
 import { HttpError } from "../../../src/http/errors";
 import { parseProjectId, parseVersionNumber } from "../../../src/http/params";
 import { type ProjectJson, projectOrigin, type RemixResponse, remixRequest } from "../../../src/shared/api";
-import type { CodegenEnv } from "../context";
+import { type CodegenEnv, readFrom } from "../context";
 import { appLinks } from "../links";
 import { clientKey, rateLimit } from "../rate-limit";
 import { remix } from "../remix";
@@ -28,9 +28,10 @@ const sandboxCors = cors({
 export const projectsRoutes = new Hono<CodegenEnv>()
 	.get("/:project", async (c) => {
 		const id = parseProjectId(c.req.param("project"));
-		const db = c.get("db");
-		const project = await getProject(db, id);
+		const project = await c.get("d1").find((db) => getProject(db, id));
 		if (!project) throw projectNotFound(id);
+		// The same session (the primary's, if the project was found only there): its versions are at least as new.
+		const db = c.get("db");
 		const { editTokenHash: _secret, ...publicFields } = project;
 		const pattern = c.env.PROJECT_ORIGIN;
 		const body: ProjectJson = {
@@ -46,7 +47,7 @@ export const projectsRoutes = new Hono<CodegenEnv>()
 	.get("/:project/versions/:n", async (c) => {
 		const id = parseProjectId(c.req.param("project"));
 		const n = parseVersionNumber(c.req.param("n"));
-		const version = await getVersion(c.get("db"), id, n);
+		const version = await c.get("d1").find((db) => getVersion(db, id, n));
 		if (!version) throw new HttpError(404, "version_not_found", `Project "${id}" has no version ${n}.`);
 		return c.json({ version: { ...version, ...pick(appLinks(c.req.url, id, c.env.PROJECT_ORIGIN, n)) } });
 	})
@@ -66,6 +67,8 @@ export const projectsRoutes = new Hono<CodegenEnv>()
 		c.header("Cache-Control", "no-store");
 		return c.json(body, 201);
 	})
+	// The document store reads from the primary: an app lists what it has just put, and carries no bookmark.
+	.use("/:project/data/*", readFrom("primary"))
 	.use("/:project/data/*", async (c, next) => {
 		const id = parseProjectId(c.req.param("project") as string);
 		c.set("projectId", id);
