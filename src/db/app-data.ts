@@ -1,105 +1,86 @@
-import { and, eq, sql } from "drizzle-orm";
+/**
+ * The old home of the apps' document store, D1's `app_data` table, as the
+ * carry-over reads it (workers/codegen/app-db/carry-over.ts). Since this
+ * release the documents live in each project's own database; these queries
+ * move what the table still holds (left by older releases, or written by old
+ * code still serving during the deploy) and delete exactly what was moved.
+ * The next release removes the table from the schema and this file with it.
+ */
+import { sql } from "drizzle-orm";
 import type { Db } from "./client";
-import { appData, projects } from "./schema";
+import { appData } from "./schema";
 
-export interface StoredDocument {
+/** One document as the old table holds it. */
+export interface OldDocument {
+	collection: string;
 	key: string;
 	/** JSON text as stored. */
 	value: string;
 	updatedAt: number;
 }
 
-export interface DocumentPage {
-	documents: StoredDocument[];
-	/** The last key of this page when more documents follow it, else null. */
-	next: string | null;
-}
-
 /**
- * A page of a collection's documents, in key order, after the key `after`: at
- * most `limit` documents, and no more once their values reach `maxBytes` (the
- * document that crosses it is the page's last, so a page always holds at least
- * one). Both bounds hold in the query itself, so D1 never sends more than the
- * page: a running sum of the values' bytes, and a count of what follows each
- * key, which says whether `next` is needed.
+ * Up to `maxRows` of a project's documents, in (collection, key) order, and no
+ * more once their values reach `maxBytes` (the one that crosses it is the
+ * last): a bounded piece to carry, however large the documents. Bounded in
+ * the query, so D1 sends no more than the piece.
  */
-export async function listDocuments(
+export async function readOldDocuments(
 	db: Db,
 	projectId: string,
-	collection: string,
-	opts: { limit: number; after?: string; maxBytes: number },
-): Promise<DocumentPage> {
-	const after = opts.after === undefined ? sql`` : sql`AND key > ${opts.after}`;
-	const rows = await db.all<{ key: string; value: string; updated_at: number; remaining: number }>(sql`
-		SELECT key, value, updated_at, remaining FROM (
-			SELECT key, value, updated_at,
+	opts: { maxRows: number; maxBytes: number },
+): Promise<OldDocument[]> {
+	const rows = await db.all<{ collection: string; key: string; value: string; updated_at: number }>(sql`
+		SELECT collection, key, value, updated_at FROM (
+			SELECT collection, key, value, updated_at,
 				length(CAST(value AS BLOB)) AS size,
-				sum(length(CAST(value AS BLOB))) OVER (ORDER BY key ROWS UNBOUNDED PRECEDING) AS running,
-				count(*) OVER (ORDER BY key ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS remaining
+				sum(length(CAST(value AS BLOB))) OVER (ORDER BY collection, key ROWS UNBOUNDED PRECEDING) AS running
 			FROM ${appData}
-			WHERE project_id = ${projectId} AND collection = ${collection} ${after}
+			WHERE project_id = ${projectId}
 		)
 		WHERE running - size < ${opts.maxBytes}
-		ORDER BY key
-		LIMIT ${opts.limit}`);
-	const last = rows.at(-1);
-	return {
-		documents: rows.map((r) => ({ key: r.key, value: r.value, updatedAt: r.updated_at })),
-		next: last && last.remaining > 1 ? last.key : null,
-	};
+		ORDER BY collection, key
+		LIMIT ${opts.maxRows}`);
+	return rows.map((r) => ({ collection: r.collection, key: r.key, value: r.value, updatedAt: r.updated_at }));
 }
-
-export async function getDocument(
-	db: Db,
-	projectId: string,
-	collection: string,
-	key: string,
-): Promise<StoredDocument | null> {
-	const row = await db
-		.select({ key: appData.key, value: appData.value, updatedAt: appData.updatedAt })
-		.from(appData)
-		.where(and(eq(appData.projectId, projectId), eq(appData.collection, collection), eq(appData.key, key)))
-		.get();
-	return row ?? null;
-}
-
-export type PutResult = { ok: true; updatedAt: number } | { ok: false; reason: "project_not_found" | "full" };
 
 /**
- * Creates or replaces one document, in one statement that also enforces the
- * per-project document limit: a new key is written only while the project
- * holds fewer than `maxDocuments`; replacing an existing key always works.
- * Concurrent writers cannot push a project past the limit, because D1 runs
- * statements one at a time. `valueJson` must already be valid JSON text.
+ * Deletes the rows that were carried, each only if it is still exactly as it
+ * was read (same key, `updated_at` and value): a row that old code rewrote in
+ * the meantime stays, to be carried next time. One statement, the rows as one
+ * JSON parameter (D1 binds at most 100 values).
  */
-export async function putDocument(
-	db: Db,
-	projectId: string,
-	collection: string,
-	key: string,
-	valueJson: string,
-	maxDocuments: number,
-): Promise<PutResult> {
-	const row = await db.get<{ updated_at: number }>(sql`
-		INSERT INTO ${appData} (project_id, collection, key, value, updated_at)
-		SELECT p.id, ${collection}, ${key}, ${valueJson}, unixepoch('subsec') * 1000
-		FROM ${projects} p
-		WHERE p.id = ${projectId}
-			AND ((SELECT count(*) FROM ${appData} WHERE project_id = p.id) < ${maxDocuments}
-				OR EXISTS (SELECT 1 FROM ${appData} WHERE project_id = p.id AND collection = ${collection} AND key = ${key}))
-		ON CONFLICT (project_id, collection, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-		RETURNING updated_at`);
-	if (row) return { ok: true, updatedAt: row.updated_at };
-	// Nothing written: say why (a second query, only on this rare path).
-	const project = await db.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId)).get();
-	return { ok: false, reason: project ? "full" : "project_not_found" };
+export async function deleteCarried(db: Db, projectId: string, docs: OldDocument[]): Promise<number> {
+	if (docs.length === 0) return 0;
+	const carried = JSON.stringify(docs.map((d) => [d.collection, d.key, d.updatedAt, d.value]));
+	// Driven from the JSON list (CROSS JOIN keeps SQLite from turning the loops around), each row
+	// found by the table's primary key.
+	const rows = await db.all<{ key: string }>(sql`
+		DELETE FROM ${appData}
+		WHERE rowid IN (
+			SELECT d.rowid FROM json_each(${carried}) j
+			CROSS JOIN ${appData} d ON d.project_id = ${projectId} AND d.collection = j.value ->> 0 AND d.key = j.value ->> 1
+			WHERE d.updated_at = j.value ->> 2 AND d.value = j.value ->> 3
+		)
+		RETURNING key`);
+	return rows.length;
 }
 
-/** Deletes one document; false when there was none. */
-export async function deleteDocument(db: Db, projectId: string, collection: string, key: string): Promise<boolean> {
-	const rows = await db
-		.delete(appData)
-		.where(and(eq(appData.projectId, projectId), eq(appData.collection, collection), eq(appData.key, key)))
-		.returning({ key: appData.key });
-	return rows.length > 0;
+/** Up to `limit` projects whose documents are still (partly) in the old table. */
+export async function projectsWithOldDocuments(db: Db, limit: number): Promise<string[]> {
+	const rows = await db.all<{ project_id: string }>(
+		sql`SELECT DISTINCT project_id FROM ${appData} ORDER BY project_id LIMIT ${limit}`,
+	);
+	return rows.map((r) => r.project_id);
+}
+
+/** How many documents are still to carry, across all projects. */
+export async function countOldDocuments(db: Db): Promise<number> {
+	const row = await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM ${appData}`);
+	return row?.n ?? 0;
+}
+
+/** Drops a project's documents from the old table (the owner's reset, which must not carry them back). */
+export async function deleteOldDocuments(db: Db, projectId: string): Promise<void> {
+	await db.run(sql`DELETE FROM ${appData} WHERE project_id = ${projectId}`);
 }

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { MAX_DOCUMENT_BYTES, MAX_DOCUMENTS_PER_PROJECT, MAX_LIST_BYTES } from "../../src/shared/api";
-import { call, callWithEnv, expectError, newProject, rowCounts } from "./helpers";
+import { call, callWithEnv, documentCount, expectError, newProject, rowCounts } from "./helpers";
 
 // The generated apps' JSON document store, reached from the app's own origin
 // (<project>.localhost here), with its limits.
@@ -123,10 +123,10 @@ describe("documents", () => {
 });
 
 describe("bad documents and keys are refused, and nothing is written", () => {
-	async function refused(send: () => Promise<Response>, status: number, code: string) {
-		const before = await rowCounts();
+	async function refused(send: () => Promise<Response>, status: number, code: string, p = project) {
+		const before = { rows: await rowCounts(), documents: await documentCount(p) };
 		await expectError(await send(), status, code);
-		expect(await rowCounts()).toEqual(before);
+		expect({ rows: await rowCounts(), documents: await documentCount(p) }).toEqual(before);
 	}
 
 	it("a document over 64 KiB (and one of exactly 64 KiB is taken)", async () => {
@@ -164,12 +164,13 @@ describe("bad documents and keys are refused, and nothing is written", () => {
 	});
 
 	it("a document for a project that does not exist", async () => {
-		await refused(() => put("x/y", "1", "http://nosuchproj7.localhost:8787"), 404, "project_not_found");
+		await refused(() => put("x/y", "1", "http://nosuchproj7.localhost:8787"), 404, "project_not_found", "nosuchproj7");
 	});
 
 	it(`more than ${MAX_DOCUMENTS_PER_PROJECT} documents in a project (replacing one still works)`, async () => {
 		const { project: full } = await newProject("a full app");
-		// Fill to one below the limit directly (the limit is what is under test, not 9,999 PUTs).
+		// Fill to one below the limit directly (the limit is what is under test, not 9,999 PUTs): in the
+		// old D1 table, which the first PUT carries over into the project's own database.
 		await env.DB.prepare(
 			`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${MAX_DOCUMENTS_PER_PROJECT - 1})
 			 INSERT INTO app_data (project_id, collection, key, value) SELECT ?, 'items', printf('k%05d', i), 'null' FROM n`,
@@ -178,8 +179,9 @@ describe("bad documents and keys are refused, and nothing is written", () => {
 			.run();
 		const b = `http://${full}.localhost:8787`;
 		expect((await put("items/last", "1", b)).status).toBe(200);
-		await refused(() => put("items/one-too-many", "1", b), 409, "too_many_documents");
-		await refused(() => put("other/one-too-many", "1", b), 409, "too_many_documents");
+		expect(await documentCount(full)).toBe(MAX_DOCUMENTS_PER_PROJECT);
+		await refused(() => put("items/one-too-many", "1", b), 409, "too_many_documents", full);
+		await refused(() => put("other/one-too-many", "1", b), 409, "too_many_documents", full);
 		expect((await put("items/k00001", '"replaced"', b)).status).toBe(200);
 	});
 
@@ -228,5 +230,28 @@ describe("a database failure", () => {
 		expect(lines).not.toContain("private diary");
 		expect(lines).not.toContain("params");
 		expect(lines).not.toMatch(/insert into/i);
+	});
+
+	it("of the project's own database is a JSON 500 too, logged without the document", async () => {
+		// Every call on the project's object fails, as a full disk would make it.
+		const broken = {
+			idFromName: (name: string) => env.APP_DB.idFromName(name),
+			get: () => new Proxy({}, { get: () => () => Promise.reject(new Error("SQLITE_FULL: database or disk is full")) }),
+		};
+		const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+		const before = await documentCount(project);
+		const res = await callWithEnv({ APP_DB: broken }, `/api/projects/${project}/data/diary/today`, {
+			method: "PUT",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ entry: "my very private diary entry" }),
+		});
+		const read = await callWithEnv({ APP_DB: broken }, `/api/projects/${project}/data/diary`);
+		const lines = logged.mock.calls.map((c) => c.join(" ")).join("\n");
+		logged.mockRestore();
+		await expectError(res, 500, "internal_error");
+		await expectError(read, 500, "internal_error");
+		expect(lines).toContain("SQLITE_FULL");
+		expect(lines).not.toContain("private diary");
+		expect(await documentCount(project)).toBe(before);
 	});
 });
