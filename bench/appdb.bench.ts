@@ -5,8 +5,7 @@
  *
  *   /api/none        answers at once: the floor (gateway, codegen, sandbox)
  *   /api/sql         one SELECT on env.DB: AppSql -> the project's SQLite Durable Object
- *   /api/doc         one env.db.get: AppData -> the same object's document table (in the
- *                    carry-over release, after one D1 query for documents left to carry)
+ *   /api/doc         one env.db.get: AppData -> the same object's document table
  *   /api/sql-write, /api/doc-write   one INSERT on env.DB vs one env.db.put (which also
  *                    asks D1 that the project exists)
  *

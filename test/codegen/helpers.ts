@@ -115,14 +115,13 @@ async function peekError(res: Response): Promise<string> {
 }
 
 /** Row counts of the codegen tables: "nothing written" means these do not change. */
-export async function rowCounts(): Promise<{ projects: number; versions: number; appData: number }> {
-	const [p, v, a] = await env.DB.batch([
+export async function rowCounts(): Promise<{ projects: number; versions: number }> {
+	const [p, v] = await env.DB.batch([
 		env.DB.prepare("SELECT count(*) AS n FROM projects"),
 		env.DB.prepare("SELECT count(*) AS n FROM versions"),
-		env.DB.prepare("SELECT count(*) AS n FROM app_data"),
 	]);
 	const n = (r: D1Result) => (r.results[0] as { n: number }).n;
-	return { projects: n(p), versions: n(v), appData: n(a) };
+	return { projects: n(p), versions: n(v) };
 }
 
 /** How many documents a project's store holds (read in its object, as they are stored). */

@@ -1,6 +1,5 @@
 import { checkDatabase } from "../../src/db/health";
 import { createApp } from "../../src/http/app";
-import { sweepOldDocuments } from "./app-db/carry-sweep";
 import { type CodegenEnv, withDb } from "./context";
 import { dataClient } from "./data-client";
 import { hostProject } from "./links";
@@ -36,9 +35,5 @@ export default {
 	fetch(request: Request, env: CodegenBindings, ctx: ExecutionContext): Response | Promise<Response> {
 		if (hostProject(request.url, env.PROJECT_ORIGIN)) return appOriginApp.fetch(request, env, ctx);
 		return app.fetch(request, env, ctx);
-	},
-	/** Every minute, in this release only: carries the documents left in D1's old app_data table (app-db/carry-sweep.ts). */
-	async scheduled(_controller: ScheduledController, env: CodegenBindings, ctx: ExecutionContext): Promise<void> {
-		ctx.waitUntil(sweepOldDocuments(env));
 	},
 };

@@ -32,14 +32,6 @@ export type PutResult =
 	/** `full`: the document limit; `database_full`: the database's size quota. */
 	| { ok: false; reason: "full" | "database_full" };
 
-/** A document as the old D1 table held it (carry-over.ts). */
-export interface CarriedDocument {
-	collection: string;
-	key: string;
-	value: string;
-	updatedAt: number;
-}
-
 const CREATE = `CREATE TABLE IF NOT EXISTS ${DOCUMENTS_TABLE} (
 	collection TEXT NOT NULL,
 	key TEXT NOT NULL,
@@ -169,28 +161,4 @@ export function deleteDocument(sql: SqlStorage, collection: string, key: string)
 export function countDocuments(sql: SqlStorage): number {
 	if (!hasDocumentsTable(sql)) return 0;
 	return sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${DOCUMENTS_TABLE}`).one().n;
-}
-
-/**
- * Writes documents carried over from the old D1 table, in one transaction:
- * each one unless the store already holds that key with a newer (or equal)
- * `updatedAt`, so a document written here since is never overwritten by an
- * older copy. No quota applies: these documents were already the app's.
- */
-export function upsertCarried(storage: DurableObjectStorage, docs: CarriedDocument[]): void {
-	const sql = storage.sql;
-	storage.transactionSync(() => {
-		ensureTable(sql);
-		for (const d of docs) {
-			sql.exec(
-				`INSERT INTO ${DOCUMENTS_TABLE} (collection, key, value, updated_at) VALUES (?, ?, ?, ?)
-				 ON CONFLICT (collection, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-				 WHERE excluded.updated_at > ${DOCUMENTS_TABLE}.updated_at`,
-				d.collection,
-				d.key,
-				d.value,
-				d.updatedAt,
-			);
-		}
-	});
 }

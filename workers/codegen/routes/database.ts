@@ -24,21 +24,10 @@ export const databaseRoutes = new Hono<CodegenEnv>()
 		c.set("projectId", id);
 		await next();
 	})
-	.get("/", async (c) => {
+	.get("/", (c) => {
 		const format = parseFormat(c.req.query("format"));
 		const id = c.get("projectId");
 		const db = appDatabase(c.env.APP_DB, id);
-		// The download holds the documents too: those still in the old D1 table are carried first.
-		if (!(await db.carryOver(id)).done) {
-			throw new HttpError(
-				503,
-				"data_moving",
-				"This app's documents are being moved to its own database. Try again in a few seconds.",
-				{
-					"Retry-After": "5",
-				},
-			);
-		}
 		return new Response(
 			dumpStream(format, (from, maxBytes) => db.exportPage(from, maxBytes)),
 			{
@@ -51,7 +40,7 @@ export const databaseRoutes = new Hono<CodegenEnv>()
 		);
 	})
 	.post("/reset", async (c) => {
-		await appDatabase(c.env.APP_DB, c.get("projectId")).reset(c.get("projectId"));
+		await appDatabase(c.env.APP_DB, c.get("projectId")).reset();
 		c.header("Cache-Control", "no-store");
 		return c.json({ reset: true });
 	});
