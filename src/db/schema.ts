@@ -2,8 +2,14 @@
  * The one Drizzle schema for Kiln's D1 database. Every table lives here;
  * `npm run db:generate` turns changes into a new file in `migrations/`.
  *
- * Grouped by concern: codegen (projects, versions, app data), notion
- * (events, per-block state, favicon cache, the pending verification token).
+ * Grouped by concern: codegen (projects, versions), notion (events,
+ * per-block state, favicon cache, the pending verification token).
+ *
+ * Not declared any more: `app_data`, where the apps' document store lived
+ * until issue 14 moved it into each project's own database. The table is
+ * still in the migrations (and in production) until a later release drops
+ * it: see "The app_data table" in src/gate/README.md before running
+ * `npm run db:generate`, which will now write that DROP.
  */
 import { sql } from "drizzle-orm";
 import {
@@ -67,22 +73,6 @@ export interface VersionStats {
 	outputTokens: number;
 	tokensPerSecond: number;
 }
-
-/** The small JSON document store that generated apps get, per project. */
-export const appData = sqliteTable(
-	"app_data",
-	{
-		projectId: text("project_id")
-			.notNull()
-			.references(() => projects.id, { onDelete: "cascade" }),
-		collection: text("collection").notNull(),
-		key: text("key").notNull(),
-		/** JSON text, at most 64 KiB (checked before writing). */
-		value: text("value").notNull(),
-		updatedAt: integer("updated_at", { mode: "number" }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
-	},
-	(t) => [primaryKey({ columns: [t.projectId, t.collection, t.key] })],
-);
 
 // ----------------------------------------------------------------- notion
 

@@ -1,7 +1,9 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { GenerateEvent } from "../../src/shared/api";
+import { countDocuments } from "../../workers/codegen/app-db/documents";
+import { appDatabase } from "../../workers/codegen/app-db/object";
 import worker from "../../workers/codegen/index";
 import { createScenario } from "../fakes/openai";
 
@@ -138,14 +140,18 @@ async function peekError(res: Response): Promise<string> {
 }
 
 /** Row counts of the codegen tables: "nothing written" means these do not change. */
-export async function rowCounts(): Promise<{ projects: number; versions: number; appData: number }> {
-	const [p, v, a] = await env.DB.batch([
+export async function rowCounts(): Promise<{ projects: number; versions: number }> {
+	const [p, v] = await env.DB.batch([
 		env.DB.prepare("SELECT count(*) AS n FROM projects"),
 		env.DB.prepare("SELECT count(*) AS n FROM versions"),
-		env.DB.prepare("SELECT count(*) AS n FROM app_data"),
 	]);
 	const n = (r: D1Result) => (r.results[0] as { n: number }).n;
-	return { projects: n(p), versions: n(v), appData: n(a) };
+	return { projects: n(p), versions: n(v) };
+}
+
+/** How many documents a project's store holds (read in its object, as they are stored). */
+export function documentCount(project: string): Promise<number> {
+	return runInDurableObject(appDatabase(env.APP_DB, project), (_o, state) => countDocuments(state.storage.sql));
 }
 
 /** Expects a JSON error answer with this status and code. */

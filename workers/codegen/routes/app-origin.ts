@@ -28,7 +28,8 @@ export const appOriginApp = createApp<CodegenEnv>()
 	.all("/api/*", (c) => serveAppApi(c, c.get("projectId"), "latest"))
 	.all("/v/:n/api/*", (c) => serveAppApi(c, c.get("projectId"), parseVersionNumber(c.req.param("n"))))
 	.get("/_kiln/db.js", () => dataClient())
-	// The document store reads from the primary: an app lists what it has just put, and carries no bookmark.
+	// The documents live in the project's own object; a write checks its project in D1 on the primary,
+	// so a project made a moment ago is never refused by a replica that has not caught up.
 	.use("/_kiln/data/*", readFrom("primary"))
 	.route("/_kiln/data", dataRoutes);
 

@@ -67,7 +67,8 @@ export const projectsRoutes = new Hono<CodegenEnv>()
 		c.header("Cache-Control", "no-store");
 		return c.json(body, 201);
 	})
-	// The document store reads from the primary: an app lists what it has just put, and carries no bookmark.
+	// The documents live in the project's own object; a write checks its project in D1 on the primary,
+	// so a project made a moment ago is never refused by a replica that has not caught up.
 	.use("/:project/data/*", readFrom("primary"))
 	.use("/:project/data/*", async (c, next) => {
 		const id = parseProjectId(c.req.param("project") as string);
