@@ -205,8 +205,9 @@ describe("the session each path opens", () => {
 			nearest,
 		],
 		["an app's server under /p/, POST", "/p/:p/api/anything", () => ({ method: "POST", body: "x" }), nearest],
-		["the document store, GET (what the app has just put)", "/api/projects/:p/data/notes", () => ({}), primary],
-		["the document store on its origin, GET", "/_kiln/data/notes", () => onItsOrigin(), primary],
+		// The documents live in the project's own object: reading them needs no D1.
+		["the document store, GET (no D1)", "/api/projects/:p/data/notes", () => ({}), none],
+		["the document store on its origin, GET (no D1)", "/_kiln/data/notes", () => onItsOrigin(), none],
 		["the document store, PUT", "/api/projects/:p/data/notes/a", () => ({ ...post(1), method: "PUT" }), primary],
 		// A new project's stream begins before its first query (the write, after the model).
 		["generate, a new project", "/api/generate", () => post({ prompt: STARTER }), primary, null],
