@@ -1,14 +1,15 @@
 /**
  * Queries of the notion Worker: the event log (idempotency, attempts, replay),
- * per-block state (`lastRun`), the favicon cache and the pending verification token. Each takes a Drizzle
+ * per-block state (`lastRun`) and its append claims, the favicon cache and the pending verification token. Each takes a Drizzle
  * handle from `createDb`, never `Env`.
  */
 import { and, desc, eq, inArray, lt, ne, or, sql } from "drizzle-orm";
 import type { Db } from "./client";
-import { faviconCache, notionBlockState, notionEvents, notionPendingVerification } from "./schema";
+import { faviconCache, notionBlockClaims, notionBlockState, notionEvents, notionPendingVerification } from "./schema";
 
 export type NotionEvent = typeof notionEvents.$inferSelect;
 export type BlockState = typeof notionBlockState.$inferSelect;
+export type BlockClaim = typeof notionBlockClaims.$inferSelect;
 export type FaviconEntry = typeof faviconCache.$inferSelect;
 
 export type EventSource = "automation" | "integration";
@@ -155,7 +156,7 @@ export async function reclaimStuckEvents(
 	// The condition again, in the one statement that resets: an event claimed since the SELECT
 	// (running, just updated) is no longer stuck and must not be set back for a second run.
 	// A run that never finished may have written before it died: its last_error says so, and the
-	// next run looks for what it wrote before writing again (run.ts, afterFailure).
+	// next run finds the append claim it left and looks for what it wrote (workers/notion/blocks.ts).
 	const reset = await db
 		.update(notionEvents)
 		.set({
@@ -241,6 +242,88 @@ export async function deleteBlockStatesFor(db: Db, notionId: string): Promise<nu
 		.delete(notionBlockState)
 		.where(or(eq(notionBlockState.parentId, notionId), eq(notionBlockState.blockId, notionId)))
 		.returning({ route: notionBlockState.route });
+	return rows.length;
+}
+
+// ------------------------------------------------------------ block claims
+
+export type NewClaim = Omit<BlockClaim, "blockId" | "createdAt">;
+
+/**
+ * Claims (route, parent) for an append unless someone holds it (one
+ * statement: of two racing runs, one wins).
+ * @returns the claim when this call took it, null when another holds it.
+ */
+export async function claimBlock(db: Db, claim: NewClaim): Promise<BlockClaim | null> {
+	const row = await db
+		.insert(notionBlockClaims)
+		.values(claim)
+		.onConflictDoNothing({ target: [notionBlockClaims.route, notionBlockClaims.parentId] })
+		.returning()
+		.get();
+	return row ?? null;
+}
+
+export async function getBlockClaim(db: Db, route: string, parentId: string): Promise<BlockClaim | null> {
+	return (
+		(await db
+			.select()
+			.from(notionBlockClaims)
+			.where(and(eq(notionBlockClaims.route, route), eq(notionBlockClaims.parentId, parentId)))
+			.get()) ?? null
+	);
+}
+
+const sameClaim = (c: Pick<BlockClaim, "route" | "parentId" | "claimId">) =>
+	and(
+		eq(notionBlockClaims.route, c.route),
+		eq(notionBlockClaims.parentId, c.parentId),
+		eq(notionBlockClaims.claimId, c.claimId),
+	);
+
+/**
+ * Takes over a claim whose append is in doubt, only if it is still the claim
+ * that was read (of two runs taking it over, one wins).
+ */
+export async function takeOverClaim(
+	db: Db,
+	old: BlockClaim,
+	next: Pick<BlockClaim, "claimId" | "eventId" | "contentHash" | "expiresAt">,
+): Promise<BlockClaim | null> {
+	const row = await db
+		.update(notionBlockClaims)
+		.set({ ...next, blockId: null, createdAt: sql`(unixepoch('subsec') * 1000)` })
+		.where(sameClaim(old))
+		.returning()
+		.get();
+	return row ?? null;
+}
+
+/**
+ * The holder's append is over but its outcome is not recorded (an answer
+ * lost, or the state not written): the claim is in doubt from now on, and
+ * names the block when Notion's answer did arrive.
+ */
+export async function settleClaim(
+	db: Db,
+	claim: BlockClaim,
+	now: number,
+	blockId: string | null = null,
+): Promise<void> {
+	await db.update(notionBlockClaims).set({ expiresAt: now, blockId }).where(sameClaim(claim));
+}
+
+/** Drops the claim, if it is still this one. */
+export async function releaseClaim(db: Db, claim: BlockClaim): Promise<void> {
+	await db.delete(notionBlockClaims).where(sameClaim(claim));
+}
+
+/** Claims in doubt since before `before` (their holders gave up long ago): the sweep's retention. */
+export async function deleteExpiredClaims(db: Db, before: number): Promise<number> {
+	const rows = await db
+		.delete(notionBlockClaims)
+		.where(lt(notionBlockClaims.expiresAt, before))
+		.returning({ route: notionBlockClaims.route });
 	return rows.length;
 }
 

@@ -3,7 +3,8 @@
  * `npm run db:generate` turns changes into a new file in `migrations/`.
  *
  * Grouped by concern: codegen (projects, versions, app data), notion
- * (events, per-block state, favicon cache, the pending verification token).
+ * (events, per-block state and its append claims, favicon cache, the pending
+ * verification token).
  */
 import { sql } from "drizzle-orm";
 import {
@@ -119,6 +120,35 @@ export const notionBlockState = sqliteTable(
 		/** Hash of what was last written, to skip writes that change nothing. */
 		contentHash: text("content_hash"),
 		updatedAt: integer("updated_at", { mode: "number" }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
+	},
+	(t) => [primaryKey({ columns: [t.route, t.parentId] })],
+);
+
+/**
+ * A run's claim on (route, page) before it appends the route's block there, so
+ * that of two runs that would each append one (two different events for the
+ * same page arriving together), one appends and the other adopts its block.
+ * Deleted once the block's state is recorded. A claim left behind says what
+ * was being appended (`contentHash`, and `blockId` once Notion answered), so
+ * that whoever comes next can find that block among the page's children
+ * instead of appending a second one.
+ */
+export const notionBlockClaims = sqliteTable(
+	"notion_block_claims",
+	{
+		route: text("route").notNull(),
+		parentId: text("parent_id").notNull(),
+		/** Random per claim: a takeover or a release names exactly the claim it read. */
+		claimId: text("claim_id").notNull(),
+		/** The event whose run holds it (its own later attempt recovers at once). */
+		eventId: text("event_id").notNull(),
+		/** SHA-256 of what the holder appends (see blockKey in workers/notion/blocks.ts). */
+		contentHash: text("content_hash").notNull(),
+		/** The block Notion created, when its answer arrived but the state could not be written. */
+		blockId: text("block_id"),
+		/** Until then the holder may still be appending: others wait. After it, the append is in doubt. */
+		expiresAt: integer("expires_at", { mode: "number" }).notNull(),
+		createdAt: createdAt(),
 	},
 	(t) => [primaryKey({ columns: [t.route, t.parentId] })],
 );

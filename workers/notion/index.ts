@@ -38,7 +38,7 @@ export default {
 		ctx.waitUntil(
 			sweep(env, controller.scheduledTime).then((r) =>
 				console.log(
-					`notion sweep: checked ${r.checked}, deleted ${r.deleted}, kept ${r.kept}, errors ${r.errors.length}, requeued ${r.requeued}, expired events ${r.expired}`,
+					`notion sweep: checked ${r.checked}, deleted ${r.deleted}, kept ${r.kept}, errors ${r.errors.length}, requeued ${r.requeued}, expired events ${r.expired}, expired claims ${r.expiredClaims}`,
 				),
 			),
 		);

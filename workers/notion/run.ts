@@ -8,7 +8,7 @@ import { claimEvent, finishEvent } from "../../src/db/notion";
 import { redact } from "../../src/http/redact";
 import { describeError, isTransient } from "./api/client";
 import { automationByPath } from "./automations";
-import { PermanentError, type RunResult } from "./automations/contract";
+import { PermanentError, RetryLater, type RunResult } from "./automations/contract";
 import { handleIntegrationEvent } from "./integration";
 import { automationPayload, integrationEvent } from "./payloads";
 import type { EventMessage } from "./queue";
@@ -24,14 +24,12 @@ export async function runEvent(env: NotionBindings, eventId: string): Promise<Ou
 	if (!event) return "skipped";
 	const secrets = secretValues(env);
 	try {
-		// last_error is set by a failed run and cleared by a successful one.
-		const afterFailure = event.attempts > 1 && event.lastError !== null;
-		const result = await dispatch(env, event.source, event.route, event.payload, afterFailure);
+		const result = await dispatch(env, event.id, event.source, event.route, event.payload);
 		// A note may quote what Notion or a website answered: it is stored like any upstream text.
 		await finishEvent(db, event.id, result.status, result.note ? redact(result.note, { secrets }) : null);
 		return result.status;
 	} catch (err) {
-		const transient = !(err instanceof PermanentError) && isTransient(err);
+		const transient = err instanceof RetryLater || (!(err instanceof PermanentError) && isTransient(err));
 		const error = describeError(err, secrets);
 		await finishEvent(db, event.id, "failed", error);
 		if (!transient) console.error(`notion: event ${event.id} failed: ${error}`);
@@ -41,12 +39,12 @@ export async function runEvent(env: NotionBindings, eventId: string): Promise<Ou
 
 async function dispatch(
 	env: NotionBindings,
+	eventId: string,
 	source: string,
 	route: string,
 	payload: string,
-	afterFailure: boolean,
 ): Promise<RunResult> {
-	const ctx = await runContext(env, afterFailure);
+	const ctx = await runContext(env, eventId);
 	const body = JSON.parse(payload) as unknown;
 	if (source === "integration") {
 		const ev = integrationEvent.parse(body);

@@ -42,8 +42,14 @@ function outboundPolicy(env: NotionBindings): OutboundPolicy {
 	}
 }
 
-/** Everything a run needs: D1, and a Notion client that shares the integration's rate limit. */
-export async function runContext(env: NotionBindings, afterFailure = false): Promise<RunContext> {
+/** How long a run waits for another run's append to the same page (blocks.ts). */
+const CLAIM_WAIT_MS = 20_000;
+
+/**
+ * Everything a run needs: D1, and a Notion client that shares the
+ * integration's rate limit. `eventId` names the event it runs (none for the sweep).
+ */
+export async function runContext(env: NotionBindings, eventId: string = crypto.randomUUID()): Promise<RunContext> {
 	const s = settings(env);
 	if (!s.token) throw new PermanentError("NOTION_TOKEN is not set: the Worker cannot call Notion.");
 	const limiter = env.NOTION_RATE_LIMITER ? await durableLimiter(env.NOTION_RATE_LIMITER, s.token) : isolateLimiter;
@@ -52,6 +58,7 @@ export async function runContext(env: NotionBindings, afterFailure = false): Pro
 		notion: new NotionApi({ token: s.token, baseUrl: s.baseUrl, timeoutMs: s.timeoutMs, limiter }),
 		faviconTimeoutMs: s.faviconTimeoutMs,
 		outbound: outboundPolicy(env),
-		afterFailure,
+		eventId,
+		claimWaitMs: CLAIM_WAIT_MS,
 	};
 }
