@@ -3,13 +3,21 @@
  * per-block state (`lastRun`) and its append claims, the favicon cache and the pending verification token. Each takes a Drizzle
  * handle from `createDb`, never `Env`.
  */
-import { and, desc, eq, inArray, lt, ne, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { Db } from "./client";
-import { faviconCache, notionBlockClaims, notionBlockState, notionEvents, notionPendingVerification } from "./schema";
+import {
+	faviconCache,
+	notionBlockClaims,
+	notionBlockState,
+	notionEvents,
+	notionPendingVerification,
+	notionRequests,
+} from "./schema";
 
 export type NotionEvent = typeof notionEvents.$inferSelect;
 export type BlockState = typeof notionBlockState.$inferSelect;
 export type BlockClaim = typeof notionBlockClaims.$inferSelect;
+export type NotionRequest = typeof notionRequests.$inferSelect;
 export type FaviconEntry = typeof faviconCache.$inferSelect;
 
 export type EventSource = "automation" | "integration";
@@ -91,21 +99,62 @@ export async function requeueEvent(db: Db, id: string): Promise<boolean> {
 export interface EventListOptions {
 	limit: number;
 	status?: EventStatus;
+	/** The route exactly as stored, options included. */
 	route?: string;
+	/** The route's path, whatever its options: "/example/database/pages" matches "…?property=Website". */
+	path?: string;
+	/** Only events updated at or after this time (ms), oldest change first: the console's live table. */
+	since?: number;
 }
 
-/** The most recent events first. */
+/** The most recent events first; with `since`, what changed since then, in the order it changed. */
 export async function listEvents(db: Db, opts: EventListOptions): Promise<NotionEvent[]> {
 	const where = and(
 		opts.status ? eq(notionEvents.status, opts.status) : undefined,
 		opts.route ? eq(notionEvents.route, opts.route) : undefined,
+		opts.path
+			? or(
+					eq(notionEvents.route, opts.path),
+					sql`substr(${notionEvents.route}, 1, ${opts.path.length + 1}) = ${`${opts.path}?`}`,
+				)
+			: undefined,
+		opts.since !== undefined ? gte(notionEvents.updatedAt, opts.since) : undefined,
 	);
+	const order =
+		opts.since !== undefined
+			? [asc(notionEvents.updatedAt), asc(notionEvents.id)]
+			: [desc(notionEvents.createdAt), desc(notionEvents.id)];
 	return db
 		.select()
 		.from(notionEvents)
 		.where(where)
-		.orderBy(desc(notionEvents.createdAt), desc(notionEvents.id))
+		.orderBy(...order)
 		.limit(opts.limit)
+		.all();
+}
+
+/** The latest change in the log (ms), or 0: where a live view starts asking "what changed since". */
+export async function lastEventChange(db: Db): Promise<number> {
+	const row = await db
+		.select({ at: sql<number | null>`max(${notionEvents.updatedAt})` })
+		.from(notionEvents)
+		.get();
+	return row?.at ?? 0;
+}
+
+/** The route's path of a stored route (its options cut off), in SQL. */
+const routePath = sql<string>`CASE WHEN instr(${notionEvents.route}, '?') > 0 THEN substr(${notionEvents.route}, 1, instr(${notionEvents.route}, '?') - 1) ELSE ${notionEvents.route} END`;
+
+/** How many events each route path received since `since` (ms), by status. */
+export async function countEventsByRoute(
+	db: Db,
+	since: number,
+): Promise<{ path: string; status: string; count: number }[]> {
+	return db
+		.select({ path: routePath, status: notionEvents.status, count: sql<number>`count(*)` })
+		.from(notionEvents)
+		.where(gte(notionEvents.createdAt, since))
+		.groupBy(routePath, notionEvents.status)
 		.all();
 }
 
@@ -175,6 +224,48 @@ export async function reclaimStuckEvents(
 		)
 		.returning({ id: notionEvents.id });
 	return reset.map((r) => r.id);
+}
+
+// --------------------------------------------------------- notion requests
+
+export type NewRequest = Omit<NotionRequest, "id" | "eventId" | "attempt">;
+
+/** Rows per INSERT: D1 binds at most 100 parameters a statement, and a row takes 8. */
+const REQUEST_ROWS_PER_INSERT = 12;
+
+/** Records the Notion requests one attempt of an event made (in one batch). */
+export async function recordRequests(db: Db, eventId: string, attempt: number, rows: NewRequest[]): Promise<void> {
+	if (!rows.length) return;
+	const values = rows.map((r) => ({ ...r, eventId, attempt }));
+	const inserts = [];
+	for (let i = 0; i < values.length; i += REQUEST_ROWS_PER_INSERT) {
+		inserts.push(db.insert(notionRequests).values(values.slice(i, i + REQUEST_ROWS_PER_INSERT)));
+	}
+	await db.batch(inserts as [(typeof inserts)[number], ...(typeof inserts)[number][]]);
+}
+
+/** An event's Notion requests, in the order they were made. */
+export async function listRequests(db: Db, eventId: string): Promise<NotionRequest[]> {
+	return db.select().from(notionRequests).where(eq(notionRequests.eventId, eventId)).orderBy(notionRequests.id).all();
+}
+
+/**
+ * Deletes up to `limit` requests whose event is gone: they follow their event
+ * out of the log (the retention in deleteExpiredEvents).
+ * @returns how many were deleted.
+ */
+export async function deleteOrphanRequests(db: Db, limit = 5000): Promise<number> {
+	const orphans = db
+		.select({ id: notionRequests.id })
+		.from(notionRequests)
+		.leftJoin(notionEvents, eq(notionEvents.id, notionRequests.eventId))
+		.where(isNull(notionEvents.id))
+		.limit(limit);
+	const rows = await db
+		.delete(notionRequests)
+		.where(inArray(notionRequests.id, orphans))
+		.returning({ id: notionRequests.id });
+	return rows.length;
 }
 
 // ------------------------------------------------------------- block state

@@ -3,8 +3,8 @@
  * `npm run db:generate` turns changes into a new file in `migrations/`.
  *
  * Grouped by concern: codegen (projects, versions, app data), notion
- * (events, per-block state and its append claims, favicon cache, the pending
- * verification token).
+ * (events and the Notion requests of their runs, per-block state and its append
+ * claims, favicon cache, the pending verification token).
  */
 import { sql } from "drizzle-orm";
 import {
@@ -105,7 +105,35 @@ export const notionEvents = sqliteTable(
 		createdAt: createdAt(),
 		updatedAt: integer("updated_at", { mode: "number" }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
 	},
-	(t) => [index("notion_events_created").on(t.createdAt)],
+	// updated_at: the console's live table asks for what changed since its last look.
+	(t) => [index("notion_events_created").on(t.createdAt), index("notion_events_updated").on(t.updatedAt)],
+);
+
+/**
+ * The Notion requests each run of an event made, for the console: what was
+ * asked and how Notion answered. No bodies (the event's payload is in the
+ * log already); errors redacted like `last_error`. Deleted with their event
+ * (the event log's retention).
+ */
+export const notionRequests = sqliteTable(
+	"notion_requests",
+	{
+		id: integer("id").primaryKey({ autoIncrement: true }),
+		eventId: text("event_id").notNull(),
+		/** The event's attempt that made it (1, 2, ...; a replay continues the count). */
+		attempt: integer("attempt").notNull(),
+		method: text("method").notNull(),
+		/** The API path, e.g. /v1/blocks/<id>/children: ids only, never a secret. */
+		path: text("path").notNull(),
+		/** Notion's HTTP status; null when no answer came (timeout, connection failure). */
+		status: integer("status"),
+		/** Notion's error code and message, or why no answer came: redacted, at most 300 characters. */
+		error: text("error"),
+		durationMs: integer("duration_ms").notNull(),
+		/** When it was sent (ms since the epoch). */
+		sentAt: integer("sent_at", { mode: "number" }).notNull(),
+	},
+	(t) => [index("notion_requests_event").on(t.eventId)],
 );
 
 /** `lastRun`: which block a route last wrote for a page, so the next run updates it in place. */

@@ -157,7 +157,7 @@ describe("a claim held by another event", () => {
 	it("still appending after the wait: this run is left to a later try, and nothing reaches Notion", async () => {
 		const page = await newPage();
 		const desired = await holder(page, Date.now() + 60_000);
-		const ctx = { ...(await runContext(bindings, uuid())), claimWaitMs: 300 };
+		const ctx = { ...(await runContext(bindings, { eventId: uuid() })), claimWaitMs: 300 };
 		await expect(keepBlock(ctx, ROUTE, page, desired)).rejects.toBeInstanceOf(RetryLater);
 		expect(await fake.calls(page)).toEqual([]);
 	});
@@ -165,7 +165,7 @@ describe("a claim held by another event", () => {
 	it("expired, with nothing of it on the page: taken over and appended once", async () => {
 		const page = await newPage();
 		const desired = await holder(page, Date.now() - 1);
-		const ctx = await runContext(bindings, uuid());
+		const ctx = await runContext(bindings, { eventId: uuid() });
 		expect(await keepBlock(ctx, ROUTE, page, desired)).toBe("created");
 		expect(describeCalls(await fake.calls(page))).toEqual([
 			`GET /v1/blocks/${page}/children`,

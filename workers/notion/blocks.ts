@@ -93,6 +93,11 @@ export async function keepBlock(
 			const kept = await keepInPlace(ctx, t, state, known?.current);
 			if (kept) return kept;
 		}
+		if (ctx.dryRun) {
+			// Nothing is claimed or recorded: the dry run's client only notes the append.
+			await ctx.notion.append(parentId, [desired]);
+			return state ? "recreated" : "created";
+		}
 		const appended = await appendOnce(ctx, t, state, known?.children);
 		if (appended !== "again") return appended;
 		if (round === MAX_ROUNDS) {
@@ -123,7 +128,7 @@ async function keepInPlace(
 	}
 	if (!current || isTrashed(current) || current.type !== t.desired.type) return null;
 	if (blockKey(current) === t.key) {
-		if (state.contentHash !== t.hash) await putBlockState(ctx.db, { ...state, contentHash: t.hash });
+		if (state.contentHash !== t.hash && !ctx.dryRun) await putBlockState(ctx.db, { ...state, contentHash: t.hash });
 		return "unchanged";
 	}
 	try {
@@ -134,7 +139,9 @@ async function keepInPlace(
 		if (!isNotFound(err)) throw err;
 		return null;
 	}
-	await putBlockState(ctx.db, { route: t.route, parentId: t.parentId, blockId: state.blockId, contentHash: t.hash });
+	if (!ctx.dryRun) {
+		await putBlockState(ctx.db, { route: t.route, parentId: t.parentId, blockId: state.blockId, contentHash: t.hash });
+	}
 	return "updated";
 }
 

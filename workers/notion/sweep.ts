@@ -8,14 +8,15 @@
  * 2. Events that were recorded but never ran (their queue message was lost,
  *    or the consumer died mid-run) are queued again.
  * 3. Events over for longer than the retention period are deleted (never a
- *    pending or running one), and so are append claims in doubt for as long
- *    (their events gave up; see blocks.ts).
+ *    pending or running one), with the Notion requests of their runs; and so
+ *    are append claims in doubt for as long (their events gave up; see blocks.ts).
  */
 import { createDb } from "../../src/db/client";
 import {
 	deleteBlockState,
 	deleteExpiredClaims,
 	deleteExpiredEvents,
+	deleteOrphanRequests,
 	listBlockStates,
 	reclaimStuckEvents,
 	touchBlockState,
@@ -34,6 +35,8 @@ export interface SweepReport {
 	requeued: number;
 	/** Finished events deleted for being older than EVENT_RETENTION_MS. */
 	expired: number;
+	/** Notion requests deleted with their events. */
+	expiredRequests: number;
 	/** Append claims deleted for being in doubt for longer than that. */
 	expiredClaims: number;
 }
@@ -58,6 +61,7 @@ export async function sweep(env: NotionBindings, now = Date.now()): Promise<Swee
 		errors: [],
 		requeued: 0,
 		expired: 0,
+		expiredRequests: 0,
 		expiredClaims: 0,
 	};
 
@@ -90,6 +94,7 @@ export async function sweep(env: NotionBindings, now = Date.now()): Promise<Swee
 	const stuck = await reclaimStuckEvents(db, now, PENDING_STUCK_MS, RUNNING_STUCK_MS);
 	if (stuck.length && (await enqueue(env, stuck))) report.requeued = stuck.length;
 	report.expired = await deleteExpiredEvents(db, now - EVENT_RETENTION_MS);
+	report.expiredRequests = await deleteOrphanRequests(db);
 	report.expiredClaims = await deleteExpiredClaims(db, now - EVENT_RETENTION_MS);
 	return report;
 }

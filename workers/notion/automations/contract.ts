@@ -19,6 +19,8 @@ export interface RunContext {
 	eventId: string;
 	/** How long to wait for another run's append to the same page before leaving it to a later try. */
 	claimWaitMs: number;
+	/** A dry run: `notion` only notes writes, and the run records nothing in D1 (block state, claims). */
+	dryRun: boolean;
 }
 
 export interface RunResult {
