@@ -13,6 +13,7 @@ import {
 	type StatsJson,
 } from "../../shared/notion-console";
 import type { ConsoleApi } from "./api";
+import { mergeEvents } from "./model";
 import { useFailure } from "./use-failure";
 import { usePoll } from "./use-poll";
 import { errorInWords, statusInWords } from "./words";
@@ -20,19 +21,6 @@ import { errorInWords, statusInWords } from "./words";
 const LIVE_MS = 1500;
 const STATS_MS = 5000;
 const SHOWN = 200;
-
-/** Merges changed events into the table (an event's newest state wins). */
-export function mergeEvents(
-	table: Map<string, EventSummaryJson>,
-	changed: EventSummaryJson[],
-): Map<string, EventSummaryJson> {
-	const next = new Map(table);
-	for (const e of changed) {
-		const known = next.get(e.id);
-		if (!known || known.updatedAt <= e.updatedAt) next.set(e.id, e);
-	}
-	return next;
-}
 
 export function RunsPanel({ api, onUnauthorized }: { api: ConsoleApi; onUnauthorized: () => void }) {
 	const [path, setPath] = useState("");
@@ -42,6 +30,10 @@ export function RunsPanel({ api, onUnauthorized }: { api: ConsoleApi; onUnauthor
 	const cursor = useRef<number | null>(null);
 	const [selected, setSelected] = useState<string | null>(null);
 	const [stats, setStats] = useState<StatsJson | null>(null);
+	// Bumped when the live table sees a change, so the counts follow at once.
+	const [statsVersion, setStatsVersion] = useState(0);
+	const known = useRef(table);
+	known.current = table;
 	const { error, fail, clear } = useFailure(onUnauthorized);
 
 	// A new filter starts a new table: the newest events that match it, and a cursor.
@@ -65,6 +57,9 @@ export function RunsPanel({ api, onUnauthorized }: { api: ConsoleApi; onUnauthor
 					throw e;
 				});
 				if (signal.aborted) return;
+				// The answer repeats the event at the cursor (since is inclusive): only a newer state is news.
+				const news = page.events.some((e) => (known.current?.get(e.id)?.updatedAt ?? "") < e.updatedAt);
+				if (news) setStatsVersion((v) => v + 1);
 				setTable((t) => mergeEvents(t ?? new Map(), page.events));
 				cursor.current = since = page.cursor;
 				if (!page.more) break;
@@ -74,7 +69,7 @@ export function RunsPanel({ api, onUnauthorized }: { api: ConsoleApi; onUnauthor
 		[api, path, status],
 	);
 
-	usePoll((signal) => api.stats(signal).then(setStats, fail), STATS_MS, [api]);
+	usePoll((signal) => api.stats(signal).then(setStats, fail), STATS_MS, [api, statsVersion]);
 
 	const rows = useMemo(
 		() =>
@@ -91,9 +86,9 @@ export function RunsPanel({ api, onUnauthorized }: { api: ConsoleApi; onUnauthor
 		<div className="console-stack">
 			{stats && <Counts stats={stats} />}
 			<div className="console-filters">
-				<label>
-					Route
-					<select value={path} onChange={(e) => setPath(e.target.value)}>
+				<div>
+					<label htmlFor="runs-route">Route</label>
+					<select id="runs-route" value={path} onChange={(e) => setPath(e.target.value)}>
 						<option value="">All routes</option>
 						{routes.map((r) => (
 							<option key={r} value={r}>
@@ -101,10 +96,10 @@ export function RunsPanel({ api, onUnauthorized }: { api: ConsoleApi; onUnauthor
 							</option>
 						))}
 					</select>
-				</label>
-				<label>
-					Status
-					<select value={status} onChange={(e) => setStatus(e.target.value as EventStatus | "")}>
+				</div>
+				<div>
+					<label htmlFor="runs-status">Status</label>
+					<select id="runs-status" value={status} onChange={(e) => setStatus(e.target.value as EventStatus | "")}>
 						<option value="">Any status</option>
 						{EVENT_STATUSES.map((s) => (
 							<option key={s} value={s}>
@@ -112,7 +107,7 @@ export function RunsPanel({ api, onUnauthorized }: { api: ConsoleApi; onUnauthor
 							</option>
 						))}
 					</select>
-				</label>
+				</div>
 				<span className="console-muted" aria-live="polite">
 					{table ? `${rows.length} shown, live` : "Loading…"}
 				</span>

@@ -14,14 +14,9 @@ import type {
 import { CopyButton } from "../components/CopyButton";
 import type { ApiError } from "../lib/api";
 import type { ConsoleApi } from "./api";
+import { pageIdFrom, routeUrl } from "./model";
 import { useFailure } from "./use-failure";
 import { statusInWords } from "./words";
-
-/** Where Notion must send a route's webhooks: this Kiln's origin, under /notion. */
-export function routeUrl(origin: string, path: string, options: Record<string, string>): string {
-	const q = new URLSearchParams(Object.entries(options).filter(([, v]) => v.trim() !== "")).toString();
-	return `${origin}/notion${path}${q ? `?${q}` : ""}`;
-}
 
 export function SetupPanel({ api, onUnauthorized }: { api: ConsoleApi; onUnauthorized: () => void }) {
 	const [setup, setSetup] = useState<ConsoleSetupJson | null>(null);
@@ -230,12 +225,6 @@ function RouteCard({
 			)}
 		</article>
 	);
-}
-
-/** A page id out of whatever was pasted: the id itself, or a Notion link ending in one. */
-export function pageIdFrom(text: string): string {
-	const m = /([0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12})(?:[?#].*)?$/i.exec(text.trim());
-	return m ? m[1] : text.trim();
 }
 
 function DryRunReport({ report }: { report: DryRunJson }) {
