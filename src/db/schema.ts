@@ -9,8 +9,8 @@
  * Not declared any more: `app_data`, where the apps' document store lived
  * until issue 14 moved it into each project's own database. The table is
  * still in the migrations (and in production) until a later release drops
- * it: see "The app_data table" in src/gate/README.md before running
- * `npm run db:generate`, which will now write that DROP.
+ * it; until then drizzle-kit sees it in src/db/retired.ts (nothing imports
+ * that file): see "The app_data table" in src/gate/README.md.
  */
 import { sql } from "drizzle-orm";
 import {
