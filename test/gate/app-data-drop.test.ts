@@ -59,7 +59,8 @@ describe("DROP TABLE app_data", () => {
 
 	it("is blocked against release N, the release that still uses it, naming the table", async () => {
 		const r = await runGate({ cwd: dir, against: releaseN, layers: [2] });
-		expect(r.newMigrations).toEqual([drop]);
+		// Release N also lacks the migrations that came after it (the Notion console's, ...).
+		expect(r.newMigrations).toContain(drop);
 		expect(r.safe, formatReport(r)).toBe(false);
 		const blocking = r.findings.filter((f) => !f.allowed);
 		expect(blocking.map((f) => f.rule)).toContain("declared-table-dropped");
