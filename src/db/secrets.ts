@@ -1,6 +1,6 @@
 import { asc, eq } from "drizzle-orm";
-import type { Db } from "./client";
-import { projectSecrets } from "./schema";
+import type { D1Queries, Db } from "./client";
+import { projectSecrets, projects } from "./schema";
 
 export interface SecretName {
 	name: string;
@@ -17,7 +17,27 @@ export async function listSecretNames(db: Db, projectId: string): Promise<Secret
 		.all();
 }
 
-/** A project's secrets as stored (ciphertext), for the sandbox that is being built. */
+/**
+ * A project's secrets as stored (ciphertext), if this copy of the database has
+ * seen its secrets revision `revision` (else null: a read replica that is
+ * behind; ask the primary). For the sandbox that is being built.
+ */
+export async function listSealedSecretsSince(
+	db: Db,
+	projectId: string,
+	revision: number,
+): Promise<{ name: string; value: string }[] | null> {
+	const rows = await db
+		.select({ revision: projects.secretsRevision, name: projectSecrets.name, value: projectSecrets.value })
+		.from(projects)
+		.leftJoin(projectSecrets, eq(projectSecrets.projectId, projects.id))
+		.where(eq(projects.id, projectId))
+		.all();
+	if (rows.length === 0 || rows[0].revision < revision) return null;
+	return rows.flatMap((r) => (r.name !== null && r.value !== null ? [{ name: r.name, value: r.value }] : []));
+}
+
+/** A project's secrets as stored (ciphertext). */
 export async function listSealedSecrets(db: Db, projectId: string): Promise<{ name: string; value: string }[]> {
 	return db
 		.select({ name: projectSecrets.name, value: projectSecrets.value })
@@ -42,7 +62,7 @@ export async function putSecret(
 	sealed: string,
 	max: number,
 ): Promise<{ ok: true; revision: number; updatedAt: number } | { ok: false }> {
-	const d1 = db.$client;
+	const d1: D1Queries = db.$client;
 	const [written, bumped] = await d1.batch<{ updated_at?: number; secrets_revision?: number }>([
 		d1
 			.prepare(
@@ -63,7 +83,7 @@ export async function putSecret(
 
 /** Deletes a secret and bumps the revision (only if there was one): the new revision, or null when there was none. */
 export async function deleteSecret(db: Db, projectId: string, name: string): Promise<number | null> {
-	const d1 = db.$client;
+	const d1: D1Queries = db.$client;
 	const [, bumped] = await d1.batch<{ secrets_revision?: number }>([
 		d1.prepare("DELETE FROM project_secrets WHERE project_id = ? AND name = ?").bind(projectId, name),
 		bumpRevision(d1, projectId),
@@ -72,7 +92,7 @@ export async function deleteSecret(db: Db, projectId: string, name: string): Pro
 }
 
 /** The revision + 1 when the statement before it (in the same batch) changed a row. */
-function bumpRevision(d1: D1Database, projectId: string): D1PreparedStatement {
+function bumpRevision(d1: D1Queries, projectId: string): D1PreparedStatement {
 	return d1
 		.prepare(
 			`UPDATE projects SET secrets_revision = secrets_revision + 1

@@ -55,7 +55,17 @@ export type GenerateEvent =
 			data: { file: string; block: number; fromLine: number; toLine: number; match: "exact" | "whitespace" };
 	  }
 	| { event: "repair"; data: { code: string; message: string } }
-	| { event: "done"; data: { project: string; version: number; stats: GenerationStats; edit?: EditSummary } }
+	| {
+			event: "done";
+			data: {
+				project: string;
+				version: number;
+				stats: GenerationStats;
+				edit?: EditSummary;
+				/** The D1 bookmark of the write that stored the version: reads sent with it see the version (src/shared/bookmark.ts). */
+				bookmark?: string;
+			};
+	  }
 	| { event: "error"; data: { code: string; message: string } };
 
 // ------------------------------------------------------------ projects (JSON API)

@@ -10,10 +10,10 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
 import type { ProjectJson, TakedownJson } from "../../src/shared/api";
-import { countingD1 } from "../../workers/codegen/d1-count";
+import { queryCounter } from "../../workers/codegen/d1-count";
 import { forgetProjectStates, isTakenDown, STATE_TTL_MS } from "../../workers/codegen/project-state";
 import { TAKEN_DOWN_MESSAGE } from "../../workers/codegen/takedown";
-import { call, callWithEnv, expectError, newProject, onOrigin, withServer } from "./helpers";
+import { call, callWithEnv, documentCount, expectError, newProject, onOrigin, withServer } from "./helpers";
 import { disable, enable, OPERATOR, operator } from "./owner-helpers";
 import { SQL_APP, sql } from "./sql-app";
 
@@ -22,11 +22,10 @@ async function takedownColumns(project: string) {
 }
 
 async function counts(project: string) {
-	const [v, d] = await env.DB.batch([
-		env.DB.prepare("SELECT count(*) AS n FROM versions WHERE project_id = ?").bind(project),
-		env.DB.prepare("SELECT count(*) AS n FROM app_data WHERE project_id = ?").bind(project),
-	]);
-	return { versions: (v.results[0] as { n: number }).n, documents: (d.results[0] as { n: number }).n };
+	const v = await env.DB.prepare("SELECT count(*) AS n FROM versions WHERE project_id = ?")
+		.bind(project)
+		.first<{ n: number }>();
+	return { versions: v?.n, documents: await documentCount(project) };
 }
 
 /** SQL_APP's server at the latest (`""`) or a pinned version's path (`"/v/1"`): the raw response. */
@@ -146,8 +145,8 @@ describe("a disabled app", () => {
 
 describe("the isolate's copy of the takedown state", () => {
 	it("reaches a takedown made elsewhere within STATE_TTL_MS, with one query for all projects", async () => {
-		const counter = countingD1(env.DB);
-		const db = createDb(counter.db);
+		const counter = queryCounter();
+		const db = createDb(counter.wrap(env.DB) as D1Database);
 		const { project } = await newProject("seen late");
 		const { project: other } = await newProject("never disabled");
 		forgetProjectStates();

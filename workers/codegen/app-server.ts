@@ -46,9 +46,11 @@ export async function serveAppApi(
 	project: string,
 	which: number | "latest",
 ): Promise<Response> {
+	// Whatever the method, Kiln only reads here (which code to run): from the nearest copy.
+	c.get("d1").readFrom("nearest");
 	await rateLimit(c.env.APP_LIMITER, project, "requests to this app's server");
-	const db = c.get("db");
-	const found = await findServer(db, project, which);
+	const d1 = c.get("d1");
+	const found = await d1.find((db) => findServer(db, project, which));
 	if (!found) {
 		throw which === "latest"
 			? new HttpError(404, "project_not_found", `No project "${project}".`)
@@ -56,7 +58,6 @@ export async function serveAppApi(
 	}
 	if (found.state.disabledAt !== null) throw takenDownError();
 	const version = found.version;
-	if (!version) throw new HttpError(404, "version_not_found", `Project "${project}" has no version ${which}.`);
 	if (version.server === null) {
 		throw new HttpError(404, "no_server", `Version ${version.number} of this app has no server code.`);
 	}
@@ -78,7 +79,12 @@ export async function serveAppApi(
 		refuseHosts: refusedHosts(url, c.env.PROJECT_ORIGIN),
 		wallClockMs: wallClockMs(c.env.APP_SERVER_TIMEOUT_MS),
 		dbLimits: dbLimits(c.env.APP_DB_MAX_BYTES),
-		secrets: await sandboxSecrets(c.env.KILN_SECRETS_KEY, db, project, found.state.secretsRevision),
+		secrets: await sandboxSecrets(
+			c.env.KILN_SECRETS_KEY,
+			(lookup) => d1.find(lookup),
+			project,
+			found.state.secretsRevision,
+		),
 	});
 	const facts = {
 		id,
@@ -109,12 +115,15 @@ interface ServerRow {
  */
 const pinnedServers = new MemoryLru<ServerRow>(8 * 1024 * 1024);
 
-/** The version's server (null: the project has no such version) and the project's state; null: no project. */
+/**
+ * The version's server and the project's state; null when there is no such
+ * project or version (so that `RequestDb.find` asks the primary before a 404).
+ */
 async function findServer(
 	db: Db,
 	project: string,
 	which: number | "latest",
-): Promise<{ version: ServerRow | null; state: ProjectState } | null> {
+): Promise<{ version: ServerRow; state: ProjectState } | null> {
 	const key = `${project}/${which}`;
 	const kept = which === "latest" ? undefined : pinnedServers.get(key);
 	if (kept) {
@@ -125,7 +134,7 @@ async function findServer(
 	if (!found) return null;
 	noteProjectState(project, found.project);
 	const v = found.version;
-	if (!v) return { version: null, state: found.project };
+	if (!v) return null;
 	const row = { number: v.number, server: v.server, contentHash: v.contentHash };
 	if (which !== "latest") pinnedServers.set(key, row, (row.server?.length ?? 0) * 2 + 256);
 	return { version: row, state: found.project };

@@ -148,7 +148,12 @@ export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> 
 			});
 			return;
 		}
-		sse.send({ event: "done", data: { project: projectId, version: number, stats, ...(edit && { edit }) } });
+		// The write's bookmark: the client's next reads, sent with it, see this version on any replica.
+		const bookmark = c.get("d1").bookmark();
+		sse.send({
+			event: "done",
+			data: { project: projectId, version: number, stats, ...(edit && { edit }), ...(bookmark && { bookmark }) },
+		});
 		log({
 			project: projectId,
 			outcome: "done",

@@ -1,6 +1,6 @@
 import { checkDatabase } from "../../src/db/health";
 import { createApp } from "../../src/http/app";
-import { type CodegenEnv, withDb } from "./context";
+import { type CodegenEnv, carryBookmark, withDb } from "./context";
 import { dataClient } from "./data-client";
 import { hostProject } from "./links";
 import { adminRoutes } from "./routes/admin";
@@ -21,6 +21,8 @@ export { AppData, AppOutbound, AppSql } from "./sandbox/entrypoints";
 
 const app = createApp<CodegenEnv>()
 	.use(withDb)
+	// Kiln's API reads after the client's bookmark and answers with its own (context.ts).
+	.use("/api/*", carryBookmark)
 	.get("/healthz", async (c) => {
 		await checkDatabase(c.get("db"));
 		return c.json({ ok: true, worker: "codegen" });

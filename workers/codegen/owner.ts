@@ -32,7 +32,7 @@ export async function requireEditToken(request: Request, editTokenHash: string, 
 export function ownerOnly(missing: string): MiddlewareHandler<CodegenEnv> {
 	return async (c, next) => {
 		const id = parseProjectId(c.req.param("project") as string);
-		const project = await getProject(c.get("db"), id);
+		const project = await c.get("d1").find((db) => getProject(db, id));
 		if (!project) throw new HttpError(404, "project_not_found", `No project "${id}".`);
 		await requireEditToken(c.req.raw, project.editTokenHash, missing);
 		c.set("projectId", id);

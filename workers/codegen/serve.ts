@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { Db } from "../../src/db/client";
 import { getProjectAndVersion } from "../../src/db/projects";
 import { HttpError } from "../../src/http/errors";
 import type { CodegenEnv } from "./context";
@@ -47,11 +48,11 @@ function notModified(headers: Headers): Response {
  * when the client already has it.
  */
 export async function serveLatest(c: Context<CodegenEnv>, project: string, isolation: Isolation): Promise<Response> {
-	const found = await getProjectAndVersion(c.get("db"), project, "latest");
-	const v = found?.version;
-	if (!found || !v) throw new HttpError(404, "project_not_found", `No project "${project}".`);
-	noteProjectState(project, found.project);
-	if (found.project.disabledAt !== null) return takenDownPage();
+	const found = await c.get("d1").find((db) => projectWithVersion(db, project, "latest"));
+	if (!found) throw new HttpError(404, "project_not_found", `No project "${project}".`);
+	const { project: p, version: v } = found;
+	noteProjectState(project, p);
+	if (p.disabledAt !== null) return takenDownPage();
 	const headers = appHeaders(`"${v.contentHash}"`, LATEST_CACHE_CONTROL, isolation, v.number);
 	if (matchesEtag(c.req.header("If-None-Match") ?? null, `"${v.contentHash}"`)) return notModified(headers);
 	return new Response(v.code, { headers });
@@ -110,14 +111,20 @@ export async function servePinned(
 		if (matchesEtag(ifNoneMatch, headers.get("ETag") ?? "")) return notModified(headers);
 		return new Response(body, { status: 200, headers });
 	}
-	const found = await getProjectAndVersion(c.get("db"), project, n);
-	if (found) noteProjectState(project, found.project);
-	const v = found?.version;
-	if (!found || !v) throw new HttpError(404, "version_not_found", `Project "${project}" has no version ${n}.`);
-	if (found.project.disabledAt !== null) return takenDownPage();
+	const found = await c.get("d1").find((db) => projectWithVersion(db, project, n));
+	if (!found) throw new HttpError(404, "version_not_found", `Project "${project}" has no version ${n}.`);
+	const { project: p, version: v } = found;
+	noteProjectState(project, p);
+	if (p.disabledAt !== null) return takenDownPage();
 	const headers = appHeaders(`"${v.contentHash}"`, PINNED_CACHE_CONTROL, isolation, v.number);
 	c.executionCtx.waitUntil(cache.put(keyUrl, new Response(v.code, { headers })));
 	remember(keyUrl, v.code, headers);
 	if (matchesEtag(ifNoneMatch, `"${v.contentHash}"`)) return notModified(headers);
 	return new Response(v.code, { headers });
+}
+
+/** The project and one of its versions, in one query; null when either is missing (`find` then asks the primary). */
+async function projectWithVersion(db: Db, project: string, n: number | "latest") {
+	const found = await getProjectAndVersion(db, project, n);
+	return found?.version ? { project: found.project, version: found.version } : null;
 }

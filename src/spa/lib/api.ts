@@ -15,9 +15,13 @@ import type {
 	RemixResponse,
 	VersionSummaryJson,
 } from "../../shared/api";
+import { bookmarkedFetch, noteBookmark } from "./bookmarks";
 import { readSse } from "./sse";
 
-export const client = hc<CodegenApp>(typeof location === "undefined" ? "http://localhost" : location.origin);
+// Every request sends the newest D1 bookmark this tab has seen, and keeps the answer's (bookmarks.ts).
+export const client = hc<CodegenApp>(typeof location === "undefined" ? "http://localhost" : location.origin, {
+	fetch: bookmarkedFetch,
+});
 
 type VersionGet = (typeof client.api.projects)[":project"]["versions"][":n"]["$get"];
 export type ProjectWithVersions = ProjectJson;
@@ -168,6 +172,8 @@ export async function* generate(
 				continue;
 			}
 			const event = { event: msg.event, data } as GenerateEvent;
+			// The write's bookmark: the reads that follow (the new version, the project) see it.
+			if (event.event === "done") noteBookmark(event.data.bookmark);
 			if (event.event === "done" || event.event === "error") finished = true;
 			yield event;
 			if (finished) return;

@@ -25,7 +25,7 @@ export const adminRoutes = new Hono<CodegenEnv>()
 	})
 	.get("/projects/:project", async (c) => {
 		const id = parseProjectId(c.req.param("project"));
-		const project = await getProject(c.get("db"), id);
+		const project = await c.get("d1").find((db) => getProject(db, id));
 		if (!project) throw projectNotFound(id);
 		return c.json(takedownJson(id, project.disabledAt, project.disabledReason));
 	})

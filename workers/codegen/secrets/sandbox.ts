@@ -6,7 +6,7 @@
  * alone; a warm one costs nothing).
  */
 import type { Db } from "../../../src/db/client";
-import { listSealedSecrets } from "../../../src/db/secrets";
+import { listSealedSecretsSince } from "../../../src/db/secrets";
 import { decryptSecret, secretsKey } from "./crypto";
 
 export interface SandboxSecrets {
@@ -18,13 +18,18 @@ export interface SandboxSecrets {
 
 const NONE: SandboxSecrets = { tag: "s0", load: async () => ({}) };
 
+/** A lookup that is run once more on the primary when it finds nothing (`RequestDb.find`). */
+export type Find = <T>(lookup: (db: Db) => Promise<T | null>) => Promise<T | null>;
+
 /**
  * Without `KILN_SECRETS_KEY` (or with one that is not a key), or before the
- * project's first secret, the server runs without secrets.
+ * project's first secret, the server runs without secrets. The values are
+ * read as of `revision` or later: a read replica behind it is passed over for
+ * the primary, or a sandbox would keep old values under the new revision's id.
  */
 export async function sandboxSecrets(
 	setting: string | undefined,
-	db: Db,
+	find: Find,
 	project: string,
 	revision: number,
 ): Promise<SandboxSecrets> {
@@ -37,7 +42,7 @@ export async function sandboxSecrets(
 		async load() {
 			const values: Record<string, string> = {};
 			let unreadable = 0;
-			for (const { name, value } of await listSealedSecrets(db, project)) {
+			for (const { name, value } of (await find((db) => listSealedSecretsSince(db, project, revision))) ?? []) {
 				const plain = await decryptSecret(key, project, name, value);
 				if (plain === null) unreadable++;
 				else values[name] = plain;
