@@ -8,6 +8,8 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { createDb } from "../../src/db/client";
+import { listSealedSecretsSince } from "../../src/db/secrets";
 import { MAX_SECRET_BYTES, MAX_SECRETS_PER_PROJECT } from "../../src/shared/secrets";
 import { decryptSecret, encryptSecret, secretsKey } from "../../workers/codegen/secrets/crypto";
 import { call, callWithEnv, expectError, onOrigin, withServer } from "./helpers";
@@ -177,6 +179,19 @@ describe("sealing", () => {
 		expect(await secretsKey(btoa("too short"))).toMatchObject({ ok: false });
 		expect(await secretsKey("not base64 at all!")).toMatchObject({ ok: false });
 		expect(await secretsKey(undefined)).toMatchObject({ ok: false });
+	});
+
+	it("reads a sandbox's values only from a copy that has its revision (a lagging replica is passed over)", async () => {
+		const app = await withServer(SECRET_APP);
+		await setSecret(app.project, "API_KEY", "revision-one", app.token);
+		const db = createDb(env.DB);
+		const sealed = await listSealedSecretsSince(db, app.project, 1);
+		expect(sealed?.map((s) => s.name)).toEqual(["API_KEY"]);
+		// A copy that has not seen revision 2 yet answers nothing, so RequestDb.find asks the primary.
+		expect(await listSealedSecretsSince(db, app.project, 2)).toBeNull();
+		expect(await listSealedSecretsSince(db, "nosuchproject1", 0)).toBeNull();
+		const none = await withServer(SECRET_APP);
+		expect(await listSealedSecretsSince(db, none.project, 0)).toEqual([]);
 	});
 
 	it("runs the server without a secret sealed under another key (the operator changed KILN_SECRETS_KEY)", async () => {
