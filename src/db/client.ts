@@ -1,8 +1,11 @@
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import * as schema from "./schema";
 
-/** A Drizzle handle on Kiln's D1 database. Query functions take this, never `Env`. */
-export type Db = DrizzleD1Database<typeof schema>;
+/**
+ * A Drizzle handle on Kiln's D1 database. Query functions take this, never `Env`.
+ * `$client` is what it runs on, a D1 binding or session: plain `prepare` and `batch`.
+ */
+export type Db = DrizzleD1Database<typeof schema> & { $client: D1Queries };
 
 /** Wraps a D1 binding in Drizzle with Kiln's schema. Every query goes to the primary. */
 export function createDb(d1: D1Database): Db {

@@ -2,7 +2,7 @@
  * The one Drizzle schema for Kiln's D1 database. Every table lives here;
  * `npm run db:generate` turns changes into a new file in `migrations/`.
  *
- * Grouped by concern: codegen (projects, versions), notion (events and the
+ * Grouped by concern: codegen (projects, versions, owners' secrets), notion (events and the
  * Notion requests of their runs, per-block state and its append claims,
  * favicon cache, the pending verification token).
  *
@@ -28,18 +28,31 @@ const createdAt = () => integer("created_at", { mode: "number" }).notNull().defa
 
 // ---------------------------------------------------------------- codegen
 
-export const projects = sqliteTable("projects", {
-	/** Public short random slug; also the project's subdomain label. */
-	id: text("id").primaryKey(),
-	title: text("title").notNull().default(""),
-	/** SHA-256 (hex) of the edit token; the token itself is shown once and never stored. */
-	editTokenHash: text("edit_token_hash").notNull(),
-	remixedFromProject: text("remixed_from_project").references((): AnySQLiteColumn => projects.id, {
-		onDelete: "set null",
-	}),
-	remixedFromVersion: integer("remixed_from_version"),
-	createdAt: createdAt(),
-});
+export const projects = sqliteTable(
+	"projects",
+	{
+		/** Public short random slug; also the project's subdomain label. */
+		id: text("id").primaryKey(),
+		title: text("title").notNull().default(""),
+		/** SHA-256 (hex) of the edit token; the token itself is shown once and never stored. */
+		editTokenHash: text("edit_token_hash").notNull(),
+		remixedFromProject: text("remixed_from_project").references((): AnySQLiteColumn => projects.id, {
+			onDelete: "set null",
+		}),
+		remixedFromVersion: integer("remixed_from_version"),
+		createdAt: createdAt(),
+		/**
+		 * Bumped by every change to the project's secrets (in the same batch): part of its
+		 * sandboxes' loader ids, so the next request to its server loads the new values.
+		 */
+		secretsRevision: integer("secrets_revision").notNull().default(0),
+		/** Set by the operator's takedown: its pages, server and data answer 410; nothing is deleted. */
+		disabledAt: integer("disabled_at", { mode: "number" }),
+		/** The operator's reason for the takedown (shown with the project). */
+		disabledReason: text("disabled_reason"),
+	},
+	(t) => [index("projects_disabled").on(t.disabledAt).where(sql`${t.disabledAt} IS NOT NULL`)],
+);
 
 export const versions = sqliteTable(
 	"versions",
@@ -74,6 +87,27 @@ export interface VersionStats {
 	outputTokens: number;
 	tokensPerSecond: number;
 }
+
+/**
+ * The owner's secrets of a project, which its server reads as `env.NAME`. Values are
+ * AES-GCM ciphertext under `KILN_SECRETS_KEY` (workers/codegen/secrets/crypto.ts), bound
+ * to the project and name; never returned, logged, remixed or put in a version. In D1,
+ * not in the project's own SQL database, which its server code can read whole.
+ */
+export const projectSecrets = sqliteTable(
+	"project_secrets",
+	{
+		projectId: text("project_id")
+			.notNull()
+			.references(() => projects.id, { onDelete: "cascade" }),
+		/** `[A-Z][A-Z0-9_]{0,63}` (src/shared/secrets.ts). */
+		name: text("name").notNull(),
+		/** base64 of the 12-byte IV followed by the ciphertext and its tag. */
+		value: text("value").notNull(),
+		updatedAt: integer("updated_at", { mode: "number" }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
+	},
+	(t) => [primaryKey({ columns: [t.projectId, t.name] })],
+);
 
 // ----------------------------------------------------------------- notion
 

@@ -338,7 +338,7 @@ describe("the loader id", () => {
 		expect(await sandboxId(v, dbLimits("5000000"))).not.toBe(base);
 		const settings = JSON.stringify(dbLimits(undefined));
 		const same = await suppliedRevision(settings, { ...SUPPLIED_MODULES });
-		expect(base.endsWith(same)).toBe(true);
+		expect(base.endsWith(`/${same}/s0`)).toBe(true);
 		const changed = await suppliedRevision(settings, {
 			...SUPPLIED_MODULES,
 			D1_MODULE: `${SUPPLIED_MODULES.D1_MODULE}\n`,

@@ -226,10 +226,10 @@ describe("Kiln's own configs", () => {
 	const dir = cloneKiln(parent, "kiln");
 	git(dir, "update-ref", "refs/kiln/deployed", "HEAD");
 
-	it("guard AppDatabase and NotionRateLimiter", async () => {
+	it("guard AppDatabase, AppLogs and NotionRateLimiter", async () => {
 		const r = await runGate({ cwd: dir, against: "HEAD", layers: [1] });
 		expect(r.safe, formatReport(r)).toBe(true);
-		expect(r.layers[0].notes.join("\n")).toContain("AppDatabase, NotionRateLimiter");
+		expect(r.layers[0].notes.join("\n")).toContain("AppDatabase, AppLogs, NotionRateLimiter");
 	});
 
 	it("npm run deploy refuses a config that deletes AppDatabase, before any step past the gate", async () => {

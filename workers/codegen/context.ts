@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { Db } from "../../src/db/client";
+import type { Project } from "../../src/db/projects";
 import { HttpError } from "../../src/http/errors";
 import { BOOKMARK_HEADER, isBookmark } from "../../src/shared/bookmark";
 import { serverTiming } from "./d1-count";
@@ -16,6 +17,8 @@ export type CodegenEnv = {
 		d1Queries: () => number;
 		/** The project a data-store request is for. */
 		projectId: string;
+		/** The project an owner's route acts on, once its edit token was checked (owner.ts). */
+		owned: Project;
 	};
 };
 

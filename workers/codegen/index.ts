@@ -3,6 +3,7 @@ import { createApp } from "../../src/http/app";
 import { type CodegenEnv, carryBookmark, withDb } from "./context";
 import { dataClient } from "./data-client";
 import { hostProject } from "./links";
+import { adminRoutes } from "./routes/admin";
 import { appOriginApp } from "./routes/app-origin";
 import { generateRoutes } from "./routes/generate";
 import { metaRoutes } from "./routes/meta";
@@ -12,6 +13,9 @@ import { serveRoutes } from "./routes/serve";
 /** Each project's SQL database (a SQLite Durable Object per project, APP_DB). */
 export { AppDatabase } from "./app-db/object";
 export type { CodegenEnv } from "./context";
+/** Each project's server log (a SQLite Durable Object per project, APP_LOGS), and the sandboxes' Tail Worker that fills it. */
+export { AppLogs } from "./logs/object";
+export { AppTail } from "./logs/tail";
 /** The sandbox's outbound fetch, document store and SQL database (loopback entrypoints handed to apps' server code). */
 export { AppData, AppOutbound, AppSql } from "./sandbox/entrypoints";
 
@@ -25,6 +29,7 @@ const app = createApp<CodegenEnv>()
 	})
 	.route("/api/generate", generateRoutes)
 	.route("/api/projects", projectsRoutes)
+	.route("/api/admin", adminRoutes)
 	.route("/api", metaRoutes)
 	.route("/p", serveRoutes)
 	.get("/_kiln/db.js", () => dataClient());

@@ -19,7 +19,7 @@ import { bookmarkedFetch, noteBookmark } from "./bookmarks";
 import { readSse } from "./sse";
 
 // Every request sends the newest D1 bookmark this tab has seen, and keeps the answer's (bookmarks.ts).
-const client = hc<CodegenApp>(typeof location === "undefined" ? "http://localhost" : location.origin, {
+export const client = hc<CodegenApp>(typeof location === "undefined" ? "http://localhost" : location.origin, {
 	fetch: bookmarkedFetch,
 });
 
@@ -52,7 +52,7 @@ interface AnswerLike {
 	json(): Promise<unknown>;
 }
 
-async function toApiError(res: AnswerLike): Promise<ApiError> {
+export async function toApiError(res: AnswerLike): Promise<ApiError> {
 	let code = `http_${res.status}`;
 	let message = `The server answered ${res.status} ${res.statusText}.`;
 	try {
@@ -68,7 +68,7 @@ async function toApiError(res: AnswerLike): Promise<ApiError> {
 	return new ApiError(res.status, code, message, Number.isFinite(retry) && retry > 0 ? retry : undefined);
 }
 
-function networkError(err: unknown): ApiError {
+export function networkError(err: unknown): ApiError {
 	if (err instanceof ApiError) return err;
 	if (err instanceof DOMException && err.name === "AbortError") return new ApiError(0, "aborted", "Stopped.");
 	return new ApiError(0, "network", "Could not reach Kiln. Check your connection and try again.");

@@ -5,6 +5,7 @@ import { type CodegenEnv, readFrom, withDb } from "../context";
 import { dataClient } from "../data-client";
 import { hostProject } from "../links";
 import { serveLatest, servePinned } from "../serve";
+import { refuseTakenDown } from "../takedown";
 import { dataRoutes } from "./data";
 
 /**
@@ -31,6 +32,7 @@ export const appOriginApp = createApp<CodegenEnv>()
 	// The documents live in the project's own object; a write checks its project in D1 on the primary,
 	// so a project made a moment ago is never refused by a replica that has not caught up.
 	.use("/_kiln/data/*", readFrom("primary"))
+	.use("/_kiln/data/*", refuseTakenDown)
 	.route("/_kiln/data", dataRoutes);
 
 /** A pinned version's canonical URL ends in a slash; it never changes, so the redirect is permanent. */
