@@ -1,12 +1,13 @@
 /**
- * An app's own SQL database (issue 14) vs D1, from an app's server, on Kiln's
- * three Workers in one Miniflare (bench/kiln-in-miniflare.ts), the fake model
- * writing one app whose Hono server has four routes:
+ * An app's own SQL database (issue 14) and its document store, from an app's
+ * server, on Kiln's three Workers in one Miniflare (bench/kiln-in-miniflare.ts),
+ * the fake model writing one app whose Hono server has these routes:
  *
  *   /api/none        answers at once: the floor (gateway, codegen, sandbox)
  *   /api/sql         one SELECT on env.DB: AppSql -> the project's SQLite Durable Object
- *   /api/d1          one read of env.db: AppData -> one D1 query
- *   /api/sql-write, /api/d1-write   one INSERT on env.DB vs one env.db.put (one D1 write)
+ *   /api/doc         one env.db.get: AppData -> the same object's document table
+ *   /api/sql-write, /api/doc-write   one INSERT on env.DB vs one env.db.put (which also
+ *                    asks D1 that the project exists)
  *
  * Requests go one at a time, the sides taking turns, so noise hits all of
  * them; it prints each side's median ms and the median minus the floor (what
@@ -22,7 +23,7 @@ import { startKilnInMiniflare } from "./kiln-in-miniflare.ts";
 import { size } from "./options.ts";
 
 const QUERIES = Math.max(1, size("BENCH_QUERIES", 400, 10));
-const ROUTES = ["none", "sql", "d1", "sql-write", "d1-write"] as const;
+const ROUTES = ["none", "sql", "doc", "sql-write", "doc-write"] as const;
 
 const SERVER = `import { Hono } from "hono";
 const app = new Hono();
@@ -34,9 +35,9 @@ app.post("/api/setup", async (c) => {
 });
 app.get("/api/none", (c) => c.json("hello"));
 app.get("/api/sql", async (c) => c.json(await c.env.DB.prepare("SELECT v FROM kv WHERE k = ?").bind("a").first("v")));
-app.get("/api/d1", async (c) => c.json(await c.env.db.get("kv", "a")));
+app.get("/api/doc", async (c) => c.json(await c.env.db.get("kv", "a")));
 app.get("/api/sql-write", async (c) => c.json((await c.env.DB.prepare("INSERT INTO log (v) VALUES (?)").bind("x").run()).meta.changes));
-app.get("/api/d1-write", async (c) => c.json((await c.env.db.put("log", crypto.randomUUID(), "x")).key.length > 0 ? 1 : 0));
+app.get("/api/doc-write", async (c) => c.json((await c.env.db.put("log", crypto.randomUUID(), "x")).key.length > 0 ? 1 : 0));
 export default app;`;
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
@@ -93,12 +94,12 @@ async function main() {
 			console.log(`  ${label.padEnd(38)} ${f2(m).padStart(7)} ms   query ${f2(m - floor).padStart(6)} ms`);
 		};
 		line("read:  one per-app SQL query (env.DB)", "sql");
-		line("read:  one D1 query (env.db.get)", "d1");
+		line("read:  one document (env.db.get)", "doc");
 		line("write: one per-app SQL INSERT (env.DB)", "sql-write");
-		line("write: one D1 write (env.db.put)", "d1-write");
+		line("write: one document (env.db.put)", "doc-write");
 		const ratio = (a: string, b: string) => (median(times[a]) - floor) / (median(times[b]) - floor);
 		console.log(
-			`  per-app SQL / D1, query cost: read ${f2(ratio("sql", "d1"))}, write ${f2(ratio("sql-write", "d1-write"))}`,
+			`  document / SQL, query cost: read ${f2(ratio("doc", "sql"))}, write ${f2(ratio("doc-write", "sql-write"))}`,
 		);
 	} finally {
 		await kiln.dispose();

@@ -8,13 +8,15 @@
  *    checkout without the record (a fresh clone, another machine) must not
  *    pass for the first deploy and skip the gate while old code is live
  *    (deploy/gate-basis.ts).
- * 2. `wrangler d1 migrations apply kiln --remote`: a real deploy refuses any
+ * 2. the apps' documents: a real deploy stops while the remote app_data table,
+ *    where they lived before issue 14, still holds any (deploy/documents-carried.ts),
+ * 3. `wrangler d1 migrations apply kiln --remote`: a real deploy refuses any
  *    untracked, ignored or modified file under migrations/ first, so what
  *    wrangler applies is exactly the commit the deploy records,
- * 3. the notion Worker's queue, created if missing,
- * 4. the Workers: codegen, notion, then web (the gateway last, so it never
+ * 4. the notion Worker's queue, created if missing,
+ * 5. the Workers: codegen, notion, then web (the gateway last, so it never
  *    routes to a Worker that is not there yet),
- * 5. record the deployed commit, and how it was gated (deploy/record.ts).
+ * 6. record the deployed commit, and how it was gated (deploy/record.ts).
  * Any failure stops everything after it. `--dry-run` runs what needs no
  * Cloudflare account (the gate, `wrangler deploy --dry-run` bundles) and
  * prints the rest. wrangler is run from the PATH (see deploy/wrangler.ts).
@@ -27,6 +29,7 @@ import { UsageError } from "../src/gate/errors";
 import { runGate } from "../src/gate/gate";
 import { repoRoot, resolveCommit } from "../src/gate/git";
 import { formatReport } from "../src/gate/report";
+import { documentsCarriedStep } from "./deploy/documents-carried";
 import { chooseGateBasis, type GateBasis } from "./deploy/gate-basis";
 import { DEPLOYED_REF, type DeployRecord, lastDeployed, recordDeployed } from "./deploy/record";
 import { runSteps, type Step, sh } from "./deploy/steps";
@@ -141,6 +144,7 @@ async function main(): Promise<number> {
 				}
 			},
 		},
+		documentsCarriedStep(root, { dry, first: values.first === true }),
 		{
 			name: "migrations",
 			plan: dry

@@ -42,6 +42,16 @@ export function remoteAppliedMigrations(root: string): string[] {
 	return query(root, "SELECT name FROM d1_migrations ORDER BY id").map((r) => String(r.name));
 }
 
+/** How many rows a table of the remote database holds, or null when it has no such table. Throws when it cannot be asked. */
+export function remoteRowCount(root: string, table: string): number | null {
+	if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`not a table name: ${table}`);
+	const found = query(root, `SELECT name FROM sqlite_master WHERE type = 'table' AND name = '${table}'`);
+	if (found.length === 0) return null;
+	const n = Number(query(root, `SELECT count(*) AS n FROM ${table}`)[0]?.n);
+	if (!Number.isInteger(n)) throw new Error(`wrangler d1 execute did not say how many rows ${table} holds`);
+	return n;
+}
+
 function query(root: string, sql: string): Record<string, unknown>[] {
 	const args = ["d1", "execute", D1_NAME, "--remote", "--json", "-c", D1_CONFIG, "--command", sql];
 	const r = spawnSync("wrangler", args, { cwd: root, encoding: "utf8", env: wranglerEnv(root) });

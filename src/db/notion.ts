@@ -1,14 +1,23 @@
 /**
  * Queries of the notion Worker: the event log (idempotency, attempts, replay),
- * per-block state (`lastRun`), the favicon cache and the pending verification token. Each takes a Drizzle
+ * per-block state (`lastRun`) and its append claims, the favicon cache and the pending verification token. Each takes a Drizzle
  * handle from `createDb`, never `Env`.
  */
-import { and, desc, eq, inArray, lt, ne, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { Db } from "./client";
-import { faviconCache, notionBlockState, notionEvents, notionPendingVerification } from "./schema";
+import {
+	faviconCache,
+	notionBlockClaims,
+	notionBlockState,
+	notionEvents,
+	notionPendingVerification,
+	notionRequests,
+} from "./schema";
 
 export type NotionEvent = typeof notionEvents.$inferSelect;
 export type BlockState = typeof notionBlockState.$inferSelect;
+export type BlockClaim = typeof notionBlockClaims.$inferSelect;
+export type NotionRequest = typeof notionRequests.$inferSelect;
 export type FaviconEntry = typeof faviconCache.$inferSelect;
 
 export type EventSource = "automation" | "integration";
@@ -90,21 +99,62 @@ export async function requeueEvent(db: Db, id: string): Promise<boolean> {
 export interface EventListOptions {
 	limit: number;
 	status?: EventStatus;
+	/** The route exactly as stored, options included. */
 	route?: string;
+	/** The route's path, whatever its options: "/example/database/pages" matches "…?property=Website". */
+	path?: string;
+	/** Only events updated at or after this time (ms), oldest change first: the console's live table. */
+	since?: number;
 }
 
-/** The most recent events first. */
+/** The most recent events first; with `since`, what changed since then, in the order it changed. */
 export async function listEvents(db: Db, opts: EventListOptions): Promise<NotionEvent[]> {
 	const where = and(
 		opts.status ? eq(notionEvents.status, opts.status) : undefined,
 		opts.route ? eq(notionEvents.route, opts.route) : undefined,
+		opts.path
+			? or(
+					eq(notionEvents.route, opts.path),
+					sql`substr(${notionEvents.route}, 1, ${opts.path.length + 1}) = ${`${opts.path}?`}`,
+				)
+			: undefined,
+		opts.since !== undefined ? gte(notionEvents.updatedAt, opts.since) : undefined,
 	);
+	const order =
+		opts.since !== undefined
+			? [asc(notionEvents.updatedAt), asc(notionEvents.id)]
+			: [desc(notionEvents.createdAt), desc(notionEvents.id)];
 	return db
 		.select()
 		.from(notionEvents)
 		.where(where)
-		.orderBy(desc(notionEvents.createdAt), desc(notionEvents.id))
+		.orderBy(...order)
 		.limit(opts.limit)
+		.all();
+}
+
+/** The latest change in the log (ms), or 0: where a live view starts asking "what changed since". */
+export async function lastEventChange(db: Db): Promise<number> {
+	const row = await db
+		.select({ at: sql<number | null>`max(${notionEvents.updatedAt})` })
+		.from(notionEvents)
+		.get();
+	return row?.at ?? 0;
+}
+
+/** The route's path of a stored route (its options cut off), in SQL. */
+const routePath = sql<string>`CASE WHEN instr(${notionEvents.route}, '?') > 0 THEN substr(${notionEvents.route}, 1, instr(${notionEvents.route}, '?') - 1) ELSE ${notionEvents.route} END`;
+
+/** How many events each route path received since `since` (ms), by status. */
+export async function countEventsByRoute(
+	db: Db,
+	since: number,
+): Promise<{ path: string; status: string; count: number }[]> {
+	return db
+		.select({ path: routePath, status: notionEvents.status, count: sql<number>`count(*)` })
+		.from(notionEvents)
+		.where(gte(notionEvents.createdAt, since))
+		.groupBy(routePath, notionEvents.status)
 		.all();
 }
 
@@ -155,7 +205,7 @@ export async function reclaimStuckEvents(
 	// The condition again, in the one statement that resets: an event claimed since the SELECT
 	// (running, just updated) is no longer stuck and must not be set back for a second run.
 	// A run that never finished may have written before it died: its last_error says so, and the
-	// next run looks for what it wrote before writing again (run.ts, afterFailure).
+	// next run finds the append claim it left and looks for what it wrote (workers/notion/blocks.ts).
 	const reset = await db
 		.update(notionEvents)
 		.set({
@@ -174,6 +224,48 @@ export async function reclaimStuckEvents(
 		)
 		.returning({ id: notionEvents.id });
 	return reset.map((r) => r.id);
+}
+
+// --------------------------------------------------------- notion requests
+
+export type NewRequest = Omit<NotionRequest, "id" | "eventId" | "attempt">;
+
+/** Rows per INSERT: D1 binds at most 100 parameters a statement, and a row takes 8. */
+const REQUEST_ROWS_PER_INSERT = 12;
+
+/** Records the Notion requests one attempt of an event made (in one batch). */
+export async function recordRequests(db: Db, eventId: string, attempt: number, rows: NewRequest[]): Promise<void> {
+	if (!rows.length) return;
+	const values = rows.map((r) => ({ ...r, eventId, attempt }));
+	const inserts = [];
+	for (let i = 0; i < values.length; i += REQUEST_ROWS_PER_INSERT) {
+		inserts.push(db.insert(notionRequests).values(values.slice(i, i + REQUEST_ROWS_PER_INSERT)));
+	}
+	await db.batch(inserts as [(typeof inserts)[number], ...(typeof inserts)[number][]]);
+}
+
+/** An event's Notion requests, in the order they were made. */
+export async function listRequests(db: Db, eventId: string): Promise<NotionRequest[]> {
+	return db.select().from(notionRequests).where(eq(notionRequests.eventId, eventId)).orderBy(notionRequests.id).all();
+}
+
+/**
+ * Deletes up to `limit` requests whose event is gone: they follow their event
+ * out of the log (the retention in deleteExpiredEvents).
+ * @returns how many were deleted.
+ */
+export async function deleteOrphanRequests(db: Db, limit = 5000): Promise<number> {
+	const orphans = db
+		.select({ id: notionRequests.id })
+		.from(notionRequests)
+		.leftJoin(notionEvents, eq(notionEvents.id, notionRequests.eventId))
+		.where(isNull(notionEvents.id))
+		.limit(limit);
+	const rows = await db
+		.delete(notionRequests)
+		.where(inArray(notionRequests.id, orphans))
+		.returning({ id: notionRequests.id });
+	return rows.length;
 }
 
 // ------------------------------------------------------------- block state
@@ -241,6 +333,88 @@ export async function deleteBlockStatesFor(db: Db, notionId: string): Promise<nu
 		.delete(notionBlockState)
 		.where(or(eq(notionBlockState.parentId, notionId), eq(notionBlockState.blockId, notionId)))
 		.returning({ route: notionBlockState.route });
+	return rows.length;
+}
+
+// ------------------------------------------------------------ block claims
+
+export type NewClaim = Omit<BlockClaim, "blockId" | "createdAt">;
+
+/**
+ * Claims (route, parent) for an append unless someone holds it (one
+ * statement: of two racing runs, one wins).
+ * @returns the claim when this call took it, null when another holds it.
+ */
+export async function claimBlock(db: Db, claim: NewClaim): Promise<BlockClaim | null> {
+	const row = await db
+		.insert(notionBlockClaims)
+		.values(claim)
+		.onConflictDoNothing({ target: [notionBlockClaims.route, notionBlockClaims.parentId] })
+		.returning()
+		.get();
+	return row ?? null;
+}
+
+export async function getBlockClaim(db: Db, route: string, parentId: string): Promise<BlockClaim | null> {
+	return (
+		(await db
+			.select()
+			.from(notionBlockClaims)
+			.where(and(eq(notionBlockClaims.route, route), eq(notionBlockClaims.parentId, parentId)))
+			.get()) ?? null
+	);
+}
+
+const sameClaim = (c: Pick<BlockClaim, "route" | "parentId" | "claimId">) =>
+	and(
+		eq(notionBlockClaims.route, c.route),
+		eq(notionBlockClaims.parentId, c.parentId),
+		eq(notionBlockClaims.claimId, c.claimId),
+	);
+
+/**
+ * Takes over a claim whose append is in doubt, only if it is still the claim
+ * that was read (of two runs taking it over, one wins).
+ */
+export async function takeOverClaim(
+	db: Db,
+	old: BlockClaim,
+	next: Pick<BlockClaim, "claimId" | "eventId" | "contentHash" | "expiresAt">,
+): Promise<BlockClaim | null> {
+	const row = await db
+		.update(notionBlockClaims)
+		.set({ ...next, blockId: null, createdAt: sql`(unixepoch('subsec') * 1000)` })
+		.where(sameClaim(old))
+		.returning()
+		.get();
+	return row ?? null;
+}
+
+/**
+ * The holder's append is over but its outcome is not recorded (an answer
+ * lost, or the state not written): the claim is in doubt from now on, and
+ * names the block when Notion's answer did arrive.
+ */
+export async function settleClaim(
+	db: Db,
+	claim: BlockClaim,
+	now: number,
+	blockId: string | null = null,
+): Promise<void> {
+	await db.update(notionBlockClaims).set({ expiresAt: now, blockId }).where(sameClaim(claim));
+}
+
+/** Drops the claim, if it is still this one. */
+export async function releaseClaim(db: Db, claim: BlockClaim): Promise<void> {
+	await db.delete(notionBlockClaims).where(sameClaim(claim));
+}
+
+/** Claims in doubt since before `before` (their holders gave up long ago): the sweep's retention. */
+export async function deleteExpiredClaims(db: Db, before: number): Promise<number> {
+	const rows = await db
+		.delete(notionBlockClaims)
+		.where(lt(notionBlockClaims.expiresAt, before))
+		.returning({ route: notionBlockClaims.route });
 	return rows.length;
 }
 

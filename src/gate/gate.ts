@@ -1,3 +1,4 @@
+import { durableObjectChecks } from "./durable-objects";
 import { readGateInput } from "./gate-input";
 import { judgeRehearsal, judgeSchemaDiff, startOldTests } from "./layers";
 import type { Layer3Mode } from "./old-tests";
@@ -70,7 +71,12 @@ async function runGateOnce(opts: GateOptions): Promise<GateReport> {
 		`${added.length} new migration(s) against ${opts.against} (${input.commit.slice(0, 12)}): ${added.map((f) => f.name).join(", ") || "none"}`,
 	);
 
-	await verdict.layer(1, async () => staticChecks(oldFiles, files, added));
+	await verdict.layer(1, async () => {
+		const sql = staticChecks(oldFiles, files, added);
+		// The class guard: wrangler configs that would delete a Durable Object class's data.
+		const classes = durableObjectChecks(input.root, input.commit);
+		return { findings: [...sql.findings, ...classes.findings], notes: [...sql.notes, ...classes.notes] };
+	});
 	if (added.length === 0) {
 		verdict.noNewMigrations([2, 3, 4]);
 		return verdict.report();

@@ -40,7 +40,11 @@ export function formatReport(r: GateReport): string {
 	lines.push(
 		"",
 		!r.safe
-			? `UNSAFE: ${blocking.length} finding(s); fix them or add a reviewed \`-- kiln-gate: allow <rule> -- <reason>\` (${time}).`
+			? `UNSAFE: ${blocking.length} finding(s); fix them or add a reviewed \`-- kiln-gate: allow <rule> -- <reason>\`${
+					blocking.some((f) => f.rule.startsWith("durable-object") || f.rule === "wrangler-config-unreadable")
+						? " (for a Durable Object class, `# kiln-gate: allow <rule> <Class> -- <reason>` in its wrangler config)"
+						: ""
+				} (${time}).`
 			: `${
 					r.verified
 						? `SAFE: every new migration is safe for ${r.against.ref}'s code`

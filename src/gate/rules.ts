@@ -71,6 +71,33 @@ export const rules = {
 		title: "a kiln-gate annotation naming a rule the gate does not have",
 		safeWay: "Use one of the rule names the gate prints (npm run gate -- --rules lists them).",
 	},
+	// The class guard (durable-objects.ts): wrangler configs, not migrations. Its exceptions are
+	// comments in a wrangler config that name the class: # kiln-gate: allow <rule> <Class> -- <reason>.
+	"durable-object-deleted": {
+		layer: 1,
+		title: "a wrangler config deletes a Durable Object class the deployed release has (deleted_classes)",
+		safeWay:
+			"Keep the class: leave its binding and migrations as they are (a class whose code no longer uses it costs nothing). If its data must really go, export what is worth keeping first, then commit a reviewed exception in the config: # kiln-gate: allow durable-object-deleted <Class> -- <why, what was exported, who reviewed it>.",
+	},
+	"durable-object-renamed": {
+		layer: 1,
+		title: "a wrangler config renames or transfers a Durable Object class the deployed release has",
+		safeWay:
+			"Keep the class name: rename the TypeScript class and export it under the old name too (export { NewName as OldName }), so the data never moves. If it must move, plan the deploy (every binding and script that names the class in the same deploy, no rollback), then commit a reviewed exception in the config: # kiln-gate: allow durable-object-renamed <OldClass> -- <why, who reviewed it>.",
+	},
+	"durable-object-dropped": {
+		layer: 1,
+		title:
+			"a wrangler config drops the binding or the creating migration of a Durable Object class the deployed release has",
+		safeWay:
+			"Keep every [[migrations]] entry that has been deployed, unchanged (they are history, like applied SQL migrations), and keep the class bound in each environment that has it. If the class is really to go, that is a deletion: see durable-object-deleted; a reviewed exception reads # kiln-gate: allow durable-object-dropped <Class> -- <why, who reviewed it>.",
+	},
+	"wrangler-config-unreadable": {
+		layer: 1,
+		title: "a wrangler config the class guard cannot parse",
+		safeWay:
+			"Fix the config (wrangler would refuse it too). If the ref's own config is what does not parse, check its Durable Object classes by hand and commit a reviewed exception in the work tree's config: # kiln-gate: allow wrangler-config-unreadable <path of the config> -- <what you checked, who>.",
+	},
 	// ---------------------------------------------------------------- layer 2
 	"schema-diff-not-run": {
 		layer: 2,

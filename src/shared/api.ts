@@ -55,7 +55,17 @@ export type GenerateEvent =
 			data: { file: string; block: number; fromLine: number; toLine: number; match: "exact" | "whitespace" };
 	  }
 	| { event: "repair"; data: { code: string; message: string } }
-	| { event: "done"; data: { project: string; version: number; stats: GenerationStats; edit?: EditSummary } }
+	| {
+			event: "done";
+			data: {
+				project: string;
+				version: number;
+				stats: GenerationStats;
+				edit?: EditSummary;
+				/** The D1 bookmark of the write that stored the version: reads sent with it see the version (src/shared/bookmark.ts). */
+				bookmark?: string;
+			};
+	  }
 	| { event: "error"; data: { code: string; message: string } };
 
 // ------------------------------------------------------------ projects (JSON API)
@@ -101,8 +111,24 @@ export interface ProjectJson {
 		remixedFromProject: string | null;
 		remixedFromVersion: number | null;
 		createdAt: number;
+		/** Taken down by the operator: its pages, server and data answer 410 (`null` otherwise). */
+		disabled: TakedownJson["disabled"];
 	} & AppLinks;
 	versions: VersionSummaryJson[];
+}
+
+/** POST /api/admin/projects/:project/disable (the operator's takedown). */
+export const takedownRequest = z.strictObject({
+	reason: z
+		.string()
+		.max(500, "A reason is at most 500 characters.")
+		.refine((s) => s.trim().length > 0, "Give a reason (it is shown with the project)."),
+});
+
+/** The operator's takedown routes' answer: whether the project is taken down, since when and why. */
+export interface TakedownJson {
+	project: string;
+	disabled: { at: number; reason: string } | null;
 }
 
 /** POST /api/projects/:project/remix (body optional: the latest version by default). */

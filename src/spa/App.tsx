@@ -3,7 +3,7 @@
  * outlives navigation: a new project's page opens while its first version is
  * still being written), the server's config, and rate-limit state.
  */
-import { useCallback, useEffect, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { Header } from "./components/Header";
 import { Home } from "./components/Home";
 import { Link } from "./components/Link";
@@ -13,6 +13,9 @@ import { Workspace } from "./components/Workspace";
 import { type Config, fetchConfig } from "./lib/api";
 import { navigate, parseRoute, projectPath, usePathname } from "./lib/router";
 import { useGeneration } from "./lib/use-generation";
+
+// The operator's console loads only when opened: the first page's budget stays the prompt's.
+const NotionConsole = lazy(() => import("./console/NotionConsole").then((m) => ({ default: m.NotionConsole })));
 
 export function App() {
 	const route = parseRoute(usePathname());
@@ -37,11 +40,11 @@ export function App() {
 		}
 	}, [generation.status, generation.error]);
 
-	// The project page names itself (see Workspace).
-	const onProject = route.name === "project";
+	// The project page and the console name themselves.
+	const namesItself = route.name === "project" || route.name === "notion-console";
 	useEffect(() => {
-		if (!onProject) document.title = "Kiln — describe an app, watch it being written";
-	}, [onProject]);
+		if (!namesItself) document.title = "Kiln — describe an app, watch it being written";
+	}, [namesItself]);
 
 	const generateNew = useCallback(
 		(prompt: string) =>
@@ -110,6 +113,12 @@ export function App() {
 				onDismiss={reset}
 				servers={config?.servers ?? null}
 			/>
+		);
+	} else if (route.name === "notion-console") {
+		page = (
+			<Suspense fallback={<Header />}>
+				<NotionConsole />
+			</Suspense>
 		);
 	} else {
 		page = (

@@ -6,7 +6,7 @@
  * error that reads and changes nothing.
  */
 import { describe, expect, it } from "vitest";
-import { call, expectError, withServer } from "./helpers";
+import { call, expectError, onOrigin, withServer } from "./helpers";
 import { count, SQL_APP, sql } from "./sql-app";
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -123,6 +123,32 @@ describe("resetting the app's database", () => {
 		// The app's CREATE TABLE IF NOT EXISTS makes it again.
 		await sql(app.project, { op: "exec", sql: "CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, text TEXT)" });
 		expect(await count(app.project, "notes")).toBe(0);
+	});
+});
+
+describe("the document store, in the same database", () => {
+	it("is in the owner's download (the _kiln_documents table) and goes with a reset", async () => {
+		const app = await filled();
+		const doc = (method: string) =>
+			onOrigin(app.project, "/_kiln/data/guests/ada", {
+				method,
+				...(method === "PUT"
+					? { body: '{"note":"in the download"}', headers: { "content-type": "application/json" } }
+					: {}),
+			});
+		expect((await doc("PUT")).status).toBe(200);
+		const dump = await (await call(`/api/projects/${app.project}/database`, { headers: auth(app.token) })).text();
+		expect(dump).toContain("CREATE TABLE _kiln_documents");
+		expect(dump).toMatch(
+			/INSERT INTO "_kiln_documents" \("collection", "key", "value", "updated_at"\) VALUES\s*\('guests', ?'ada', ?'\{"note":"in the download"\}'/,
+		);
+		const reset = await call(`/api/projects/${app.project}/database/reset`, {
+			method: "POST",
+			headers: auth(app.token),
+		});
+		expect(reset.status).toBe(200);
+		expect((await doc("GET")).status).toBe(404);
+		expect(await (await onOrigin(app.project, "/_kiln/data/guests")).json()).toEqual({ documents: [], next: null });
 	});
 });
 

@@ -101,6 +101,37 @@ describe("env.DB: the D1-shaped API on the project's own database", () => {
 		expect(await count(project, "t")).toBe(0);
 	});
 
+	it("keeps the document store's table (_kiln_documents) out of the app's SQL, however it is named", async () => {
+		const { project } = await withServer(SQL_APP);
+		const doc = (method: string, body?: string) =>
+			onOrigin(project, "/_kiln/data/notes/k", {
+				method,
+				...(body ? { body, headers: { "content-type": "application/json" } } : {}),
+			});
+		expect((await doc("PUT", '"kept"')).status).toBe(200);
+		const cases: Sql[] = [
+			{ op: "all", sql: "SELECT * FROM _kiln_documents" },
+			{ op: "run", sql: 'DROP TABLE "_KILN_DOCUMENTS"' },
+			{ op: "run", sql: "INSERT INTO [_kiln_documents] VALUES ('notes', 'k2', 'not json', 0)" },
+			{ op: "run", sql: "UPDATE `_Kiln_Documents` SET value = 'not json'" },
+			{ op: "exec", sql: "CREATE TABLE t (v); ALTER TABLE t RENAME TO _kiln_documents2" },
+			{ op: "batch", statements: [{ sql: "CREATE TABLE u (v)" }, { sql: "DELETE FROM _kiln_documents" }] },
+		];
+		for (const q of cases) {
+			const { status, body } = await sql(project, q);
+			expect(status, JSON.stringify(q)).toBe(400);
+			expect(body.error?.code).toBe("reserved_name");
+			expect(body.error?.message).toMatch(/env\.db/);
+		}
+		// Nothing of those ran: the document is as it was, and neither t nor u exists.
+		expect(await (await doc("GET")).json()).toMatchObject({ key: "k", value: "kept" });
+		const tables = await sql(project, {
+			op: "all",
+			sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+		});
+		expect(tables.body.out).toMatchObject({ results: [{ name: "_kiln_documents" }] });
+	});
+
 	it("makes a batch atomic: one failing statement undoes the others", async () => {
 		const { project } = await withServer(SQL_APP);
 		await sql(project, { op: "exec", sql: "CREATE TABLE acct (name TEXT PRIMARY KEY, cents INTEGER NOT NULL)" });
@@ -307,7 +338,7 @@ describe("the loader id", () => {
 		expect(await sandboxId(v, dbLimits("5000000"))).not.toBe(base);
 		const settings = JSON.stringify(dbLimits(undefined));
 		const same = await suppliedRevision(settings, { ...SUPPLIED_MODULES });
-		expect(base.endsWith(same)).toBe(true);
+		expect(base.endsWith(`/${same}/s0`)).toBe(true);
 		const changed = await suppliedRevision(settings, {
 			...SUPPLIED_MODULES,
 			D1_MODULE: `${SUPPLIED_MODULES.D1_MODULE}\n`,

@@ -1,7 +1,9 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { MAX_DOCUMENT_BYTES, MAX_DOCUMENTS_PER_PROJECT, MAX_LIST_BYTES } from "../../src/shared/api";
-import { call, callWithEnv, expectError, newProject, rowCounts } from "./helpers";
+import { appDatabase } from "../../workers/codegen/app-db/object";
+import { call, callWithEnv, d1With, documentCount, expectError, newProject, origin, rowCounts } from "./helpers";
 
 // The generated apps' JSON document store, reached from the app's own origin
 // (<project>.localhost here), with its limits.
@@ -122,11 +124,52 @@ describe("documents", () => {
 	});
 });
 
+describe("the store in the project's own database", () => {
+	it("counts against the database's size quota (409 database_full, nothing written); replacing with less still works", async () => {
+		const { project: p } = await newProject("an app near its quota");
+		const send = (key: string, value: unknown) =>
+			callWithEnv({ APP_DB_MAX_BYTES: String(128 * 1024) }, `/api/projects/${p}/data/photos/${key}`, {
+				method: "PUT",
+				headers: { "content-type": "application/json" },
+				body: JSON.stringify(value),
+			});
+		const photo = "x".repeat(60_000);
+		let refusal: Response | null = null;
+		const kept: string[] = [];
+		for (let i = 0; i < 5 && !refusal; i++) {
+			const res = await send(`p${i}`, photo);
+			if (res.status === 200) kept.push(`p${i}`);
+			else refusal = res;
+		}
+		expect(kept.length).toBeGreaterThan(0);
+		expect(refusal).not.toBeNull();
+		await expectError(refusal as Response, 409, "database_full");
+		const list = (await (await get("photos?limit=1000", origin(p))).json()) as { documents: { key: string }[] };
+		expect(list.documents.map((d) => d.key)).toEqual(kept);
+		expect(await documentCount(p)).toBe(kept.length);
+		expect((await send(kept[0], "small now")).status).toBe(200);
+	});
+
+	it("is a remix's own: it starts empty", async () => {
+		const { project: p } = await newProject("an app to remix");
+		expect((await put("notes/a", '"the original\'s"', origin(p))).status).toBe(200);
+		const remixed = await call(`/api/projects/${p}/remix`, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: "{}",
+		});
+		expect(remixed.status).toBe(201);
+		const { project: copy } = (await remixed.json()) as { project: string };
+		expect(await (await get("notes", origin(copy))).json()).toEqual({ documents: [], next: null });
+		expect(await (await get("notes", origin(p))).json()).toMatchObject({ documents: [{ key: "a" }] });
+	});
+});
+
 describe("bad documents and keys are refused, and nothing is written", () => {
-	async function refused(send: () => Promise<Response>, status: number, code: string) {
-		const before = await rowCounts();
+	async function refused(send: () => Promise<Response>, status: number, code: string, p = project) {
+		const before = { rows: await rowCounts(), documents: await documentCount(p) };
 		await expectError(await send(), status, code);
-		expect(await rowCounts()).toEqual(before);
+		expect({ rows: await rowCounts(), documents: await documentCount(p) }).toEqual(before);
 	}
 
 	it("a document over 64 KiB (and one of exactly 64 KiB is taken)", async () => {
@@ -164,22 +207,26 @@ describe("bad documents and keys are refused, and nothing is written", () => {
 	});
 
 	it("a document for a project that does not exist", async () => {
-		await refused(() => put("x/y", "1", "http://nosuchproj7.localhost:8787"), 404, "project_not_found");
+		await refused(() => put("x/y", "1", "http://nosuchproj7.localhost:8787"), 404, "project_not_found", "nosuchproj7");
 	});
 
 	it(`more than ${MAX_DOCUMENTS_PER_PROJECT} documents in a project (replacing one still works)`, async () => {
 		const { project: full } = await newProject("a full app");
-		// Fill to one below the limit directly (the limit is what is under test, not 9,999 PUTs).
-		await env.DB.prepare(
-			`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${MAX_DOCUMENTS_PER_PROJECT - 1})
-			 INSERT INTO app_data (project_id, collection, key, value) SELECT ?, 'items', printf('k%05d', i), 'null' FROM n`,
-		)
-			.bind(full)
-			.run();
 		const b = `http://${full}.localhost:8787`;
+		// Fill to one below the limit directly (the limit is what is under test, not 9,999 PUTs): one PUT
+		// makes the store's table, the rest go straight into the project's database.
+		expect((await put("items/k00000", "null", b)).status).toBe(200);
+		await runInDurableObject(appDatabase(env.APP_DB, full), (_o, state) => {
+			state.storage.sql.exec(
+				`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${MAX_DOCUMENTS_PER_PROJECT - 2})
+				 INSERT INTO _kiln_documents (collection, key, value, updated_at) SELECT 'items', printf('k%05d', i), 'null', 0 FROM n`,
+			);
+		});
+		expect(await documentCount(full)).toBe(MAX_DOCUMENTS_PER_PROJECT - 1);
 		expect((await put("items/last", "1", b)).status).toBe(200);
-		await refused(() => put("items/one-too-many", "1", b), 409, "too_many_documents");
-		await refused(() => put("other/one-too-many", "1", b), 409, "too_many_documents");
+		expect(await documentCount(full)).toBe(MAX_DOCUMENTS_PER_PROJECT);
+		await refused(() => put("items/one-too-many", "1", b), 409, "too_many_documents", full);
+		await refused(() => put("other/one-too-many", "1", b), 409, "too_many_documents", full);
 		expect((await put("items/k00001", '"replaced"', b)).status).toBe(200);
 	});
 
@@ -197,22 +244,16 @@ describe("bad documents and keys are refused, and nothing is written", () => {
 describe("a database failure", () => {
 	it("is a JSON 500, and the log names the cause without the document or the query's values", async () => {
 		// D1 refuses every statement; Drizzle wraps that in an error whose message holds the SQL and its parameters.
-		const failing = new Proxy(env.DB, {
-			get(target, prop) {
-				if (prop === "prepare") {
-					return () => {
-						const stmt = {
-							bind: () => stmt,
-							run: () => Promise.reject(new Error("D1_ERROR: disk full")),
-							all: () => Promise.reject(new Error("D1_ERROR: disk full")),
-							raw: () => Promise.reject(new Error("D1_ERROR: disk full")),
-							first: () => Promise.reject(new Error("D1_ERROR: disk full")),
-						};
-						return stmt;
-					};
-				}
-				const v = Reflect.get(target, prop, target);
-				return typeof v === "function" ? v.bind(target) : v;
+		const failing = d1With({
+			prepare: () => {
+				const stmt = {
+					bind: () => stmt,
+					run: () => Promise.reject(new Error("D1_ERROR: disk full")),
+					all: () => Promise.reject(new Error("D1_ERROR: disk full")),
+					raw: () => Promise.reject(new Error("D1_ERROR: disk full")),
+					first: () => Promise.reject(new Error("D1_ERROR: disk full")),
+				};
+				return stmt as unknown as D1PreparedStatement;
 			},
 		});
 		const logged = vi.spyOn(console, "error").mockImplementation(() => {});
@@ -228,5 +269,28 @@ describe("a database failure", () => {
 		expect(lines).not.toContain("private diary");
 		expect(lines).not.toContain("params");
 		expect(lines).not.toMatch(/insert into/i);
+	});
+
+	it("of the project's own database is a JSON 500 too, logged without the document", async () => {
+		// Every call on the project's object fails, as a full disk would make it.
+		const broken = {
+			idFromName: (name: string) => env.APP_DB.idFromName(name),
+			get: () => new Proxy({}, { get: () => () => Promise.reject(new Error("SQLITE_FULL: database or disk is full")) }),
+		};
+		const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+		const before = await documentCount(project);
+		const res = await callWithEnv({ APP_DB: broken }, `/api/projects/${project}/data/diary/today`, {
+			method: "PUT",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ entry: "my very private diary entry" }),
+		});
+		const read = await callWithEnv({ APP_DB: broken }, `/api/projects/${project}/data/diary`);
+		const lines = logged.mock.calls.map((c) => c.join(" ")).join("\n");
+		logged.mockRestore();
+		await expectError(res, 500, "internal_error");
+		await expectError(read, 500, "internal_error");
+		expect(lines).toContain("SQLITE_FULL");
+		expect(lines).not.toContain("private diary");
+		expect(await documentCount(project)).toBe(before);
 	});
 });

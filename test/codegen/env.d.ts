@@ -6,5 +6,9 @@ declare namespace Cloudflare {
 		TIGHT_LIMITER: RateLimit;
 		/** JSON: origins of the loopback peers (test/fakes/peers.ts); "a" is an allowed origin. */
 		PEERS: string;
+		/** The operator's credential (KILN_OPERATOR_TOKEN), for the takedown tests. */
+		KILN_OPERATOR_TOKEN: string;
+		/** The key that seals owners' secrets (KILN_SECRETS_KEY). */
+		KILN_SECRETS_KEY: string;
 	}
 }

@@ -80,10 +80,14 @@ describe("the prompt", () => {
 		expect(full).toMatch(/env\.DB\.batch\(\[statements\]\) runs them as one transaction/);
 		expect(full).toContain("CREATE TABLE IF NOT EXISTS");
 		expect(full).toMatch(/never DROP or RENAME a table or column/);
+		// The owner's secrets, read on the server, never written into the code.
+		expect(full).toContain('read each on the server from env by its name (e.g. const key = c.env["WEATHER_API_KEY"]');
+		expect(full).toMatch(/never put one in the page or the code/);
 		const pageOnly = systemPrompt({ servers: false });
 		expect(pageOnly).not.toContain("```js server.js");
 		expect(pageOnly).toMatch(/do not write a server\.js block/);
 		expect(pageOnly).not.toContain("env.DB");
+		expect(pageOnly).not.toContain("WEATHER_API_KEY");
 	});
 
 	it("teaches follow-ups (only) SEARCH/REPLACE blocks in tagged fences, and when to write whole files", () => {

@@ -211,14 +211,24 @@ describe("limits", () => {
 			refuseHosts: [],
 			wallClockMs: 5000,
 			dbLimits: dbLimits(undefined),
+			secrets: { tag: "s0", load: async () => ({}) },
 		});
 		expect(res.status).toBe(200);
 		expect(SANDBOX_LIMITS.cpuMs).toBeGreaterThan(0);
 		expect(seen.code?.limits).toEqual(SANDBOX_LIMITS);
 		expect(seen.options).toMatchObject({ limits: SANDBOX_LIMITS });
-		// One id per version, its content and the revision of what Kiln supplies.
-		expect(seen.id).toMatch(/^limitsapp\/v1\/a{16}\/[0-9a-f]{12}$/);
-		expect(Object.keys(seen.code?.modules ?? {}).sort()).toEqual(["hono", "kiln-d1.js", "kiln-main.js", "server.js"]);
+		// One id per version, its content, the revision of what Kiln supplies and the secrets' revision.
+		expect(seen.id).toMatch(/^limitsapp\/v1\/a{16}\/[0-9a-f]{12}\/s0$/);
+		expect(Object.keys(seen.code?.modules ?? {}).sort()).toEqual([
+			"hono",
+			"kiln-console.js",
+			"kiln-d1.js",
+			"kiln-main.js",
+			"server.js",
+		]);
+		// The env is the app's database, its document store and (here none) its secrets; the tail is Kiln's log.
+		expect(Object.keys(seen.code?.env ?? {}).sort()).toEqual(["DB", "db"]);
+		expect(seen.code?.tails).toHaveLength(1);
 	});
 
 	it("fails a throw, a hang and an oversized answer of that request alone, as JSON", async () => {

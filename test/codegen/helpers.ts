@@ -1,7 +1,9 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { GenerateEvent } from "../../src/shared/api";
+import { countDocuments } from "../../workers/codegen/app-db/documents";
+import { appDatabase } from "../../workers/codegen/app-db/object";
 import worker from "../../workers/codegen/index";
 import { createScenario } from "../fakes/openai";
 
@@ -20,14 +22,39 @@ export function call(path: string, init?: RequestInit & { base?: string }): Prom
 export async function callWithEnv(
 	overrides: Partial<Record<keyof CodegenBindings, unknown>>,
 	path: string,
-	init?: RequestInit,
+	init?: RequestInit & { base?: string },
 ): Promise<Response> {
 	const ctx = createExecutionContext();
-	const res = await worker.fetch(new Request(`${BASE}${path}`, init), { ...env, ...overrides } as CodegenBindings, ctx);
+	const res = await worker.fetch(
+		new Request(`${init?.base ?? BASE}${path}`, init),
+		{ ...env, ...overrides } as CodegenBindings,
+		ctx,
+	);
 	// Read the body first: a streamed answer finishes in waitUntil.
 	const body = await res.arrayBuffer();
 	await waitOnExecutionContext(ctx);
 	return new Response(res.status === 204 || res.status === 304 ? null : body, res);
+}
+
+/**
+ * The test's D1 with some of its query methods replaced (to make it fail), on
+ * the binding and on every session opened from it (`withSession`), which is
+ * where the Worker's queries go.
+ */
+export function d1With(methods: Partial<Pick<D1Database, "prepare" | "batch">>): D1Database {
+	const replace = <T extends object>(real: T): T =>
+		new Proxy(real, {
+			get(target, prop) {
+				if (prop === "prepare" && methods.prepare) return methods.prepare;
+				if (prop === "batch" && methods.batch) return methods.batch;
+				if (prop === "withSession") {
+					return (start?: string) => replace((target as unknown as D1Database).withSession(start));
+				}
+				const v = Reflect.get(target, prop, target);
+				return typeof v === "function" ? v.bind(target) : v;
+			},
+		});
+	return replace(env.DB);
 }
 
 export function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
@@ -113,14 +140,18 @@ async function peekError(res: Response): Promise<string> {
 }
 
 /** Row counts of the codegen tables: "nothing written" means these do not change. */
-export async function rowCounts(): Promise<{ projects: number; versions: number; appData: number }> {
-	const [p, v, a] = await env.DB.batch([
+export async function rowCounts(): Promise<{ projects: number; versions: number }> {
+	const [p, v] = await env.DB.batch([
 		env.DB.prepare("SELECT count(*) AS n FROM projects"),
 		env.DB.prepare("SELECT count(*) AS n FROM versions"),
-		env.DB.prepare("SELECT count(*) AS n FROM app_data"),
 	]);
 	const n = (r: D1Result) => (r.results[0] as { n: number }).n;
-	return { projects: n(p), versions: n(v), appData: n(a) };
+	return { projects: n(p), versions: n(v) };
+}
+
+/** How many documents a project's store holds (read in its object, as they are stored). */
+export function documentCount(project: string): Promise<number> {
+	return runInDurableObject(appDatabase(env.APP_DB, project), (_o, state) => countDocuments(state.storage.sql));
 }
 
 /** Expects a JSON error answer with this status and code. */

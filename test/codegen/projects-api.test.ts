@@ -87,7 +87,7 @@ describe("errors", () => {
 	});
 
 	it("answers a failing database with a JSON 500 and no stack trace or SQL", async () => {
-		await env.DB.exec("DROP TABLE app_data; DROP TABLE versions; DROP TABLE projects;");
+		await env.DB.exec("DROP TABLE IF EXISTS app_data; DROP TABLE versions; DROP TABLE projects;");
 		const res = await get("/api/projects/apiproj9");
 		expect(res.status).toBe(500);
 		const text = await res.text();

@@ -1,7 +1,6 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { createScenario, type FakeReply, recordedRequests } from "../fakes/openai";
-import { call, callWithEnv, FAKE, generate, newProject, rowCounts, sseEvents, summarize } from "./helpers";
+import { call, callWithEnv, d1With, FAKE, generate, newProject, rowCounts, sseEvents, summarize } from "./helpers";
 
 // Must-hold 5: when the model fails, the client gets an `error` event with a
 // clear code, no version is stored, and the project's latest is unchanged.
@@ -89,13 +88,8 @@ it("the deltas received before a failure are not stored anywhere", async () => {
 });
 
 it("a database failure while storing → error internal_error, nothing stored, and no prompt in the logs", async () => {
-	const failingBatch = new Proxy(env.DB, {
-		get(target, prop) {
-			if (prop === "batch")
-				return () => Promise.reject(new Error("D1_ERROR: disk full", { cause: new Error("SQLITE_FULL") }));
-			const v = Reflect.get(target, prop, target);
-			return typeof v === "function" ? v.bind(target) : v;
-		},
+	const failingBatch = d1With({
+		batch: () => Promise.reject(new Error("D1_ERROR: disk full", { cause: new Error("SQLITE_FULL") })),
 	});
 	const logged = vi.spyOn(console, "error").mockImplementation(() => {});
 	const before = await rowCounts();

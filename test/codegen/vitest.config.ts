@@ -34,6 +34,10 @@ export default defineProject(async () => {
 							// may fetch; peer "forbidden" is never allowed (it counts what reaches it).
 							OUTBOUND_ALLOW_ORIGINS: `${fake},${peers.a}`,
 							PEERS: JSON.stringify(peers),
+							// Owners' secrets are sealed under this key (base64 of 32 bytes), as an operator sets it.
+							KILN_SECRETS_KEY: "S2lsblRlc3RTZWNyZXRzS2V5MDEyMzQ1Njc4OWFiY2Q=",
+							// The operator's credential, for the takedown routes.
+							KILN_OPERATOR_TOKEN: "operator-test-token-0123456789",
 						},
 						ratelimits: {
 							// Roomy, so 50 concurrent edits from one client are not limited...

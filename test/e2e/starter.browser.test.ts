@@ -64,6 +64,32 @@ describe("with no model configured", () => {
 		await page.context().close();
 	});
 
+	it("reads the app it has just made after the write's D1 bookmark (read-your-writes)", async () => {
+		const { page, errors } = await openPage(chromium.browser);
+		const reads: { path: string; bookmark: string | undefined }[] = [];
+		page.on("request", (r) => {
+			const path = new URL(r.url()).pathname;
+			if (path.startsWith("/api/projects/")) reads.push({ path, bookmark: r.headers()["x-d1-bookmark"] });
+		});
+		const generated = page.waitForResponse((r) => new URL(r.url()).pathname === "/api/generate");
+		await page.goto(dev.url);
+		await page.getByRole("button", { name: /^Calculator/ }).click();
+		const stream = await (await generated).text();
+		const done = JSON.parse(/^event: done\ndata: (.*)$/m.exec(stream)?.[1] ?? "null") as {
+			project: string;
+			bookmark: string;
+		};
+		expect(done.bookmark).toMatch(/^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32,128}$/);
+		await page.waitForURL(/\/projects\/[a-z0-9]+\/v\/1$/);
+		// The reads of the new project and its version sent a bookmark no older than the write's.
+		const after = () =>
+			reads.filter((r) => r.path.startsWith(`/api/projects/${done.project}`) && (r.bookmark ?? "") >= done.bookmark);
+		await poll(() => after().length).toBeGreaterThan(0);
+		expect(await page.evaluate(() => sessionStorage.getItem("kiln:d1-bookmark") ?? "")).not.toBe("");
+		expect(errors).toEqual([]);
+		await page.context().close();
+	});
+
 	it("runs the snake game in the preview, where this browser blocks the frame's localStorage", async () => {
 		const { page, errors } = await openPage(chromium.browser);
 		await page.goto(dev.url);

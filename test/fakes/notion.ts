@@ -3,7 +3,7 @@
  * Worker uses: pages, databases → data sources, data source queries, blocks
  * and their children, users/me. It records every call (method, path, body,
  * arrival time) and can be told to fail: 429 with Retry-After, 5xx, 404
- * object_not_found, or a stall that never answers.
+ * object_not_found, a stall that never answers, or a delay.
  *
  * Tests drive it over HTTP too (they run inside workerd): `/__fake/seed`,
  * `/__fake/faults` (`/__fake/faults/clear` drops those not yet used up), `/__fake/calls`, `/__fake/state/:id`, `/__fake/trash/:id`.
@@ -39,6 +39,11 @@ export interface Fault {
 	retryAfter?: string;
 	/** Never answer. */
 	stall?: boolean;
+	/**
+	 * Answer only after this many milliseconds: normally when no `status` is given (a slow
+	 * Notion, so two runs overlap), else with the fault.
+	 */
+	delayMs?: number;
 	/** Do the work, then answer with the error anyway (the write happened; the client can't know). */
 	applied?: boolean;
 	/** How many matching requests it applies to (default 1). */
@@ -361,18 +366,26 @@ export async function startFakeNotion(port = 0): Promise<FakeNotion> {
 					res.on("close", () => stalled.delete(res));
 					return;
 				}
-				if (fault.applied) route(req, { writeHead() {}, end() {} } as unknown as ServerResponse, path, url, body);
-				const status = fault.status ?? 500;
-				const code =
-					fault.code ??
-					(status === 429 ? "rate_limited" : status === 404 ? "object_not_found" : "internal_server_error");
-				call.status = error(
-					res,
-					status,
-					code,
-					fault.message?.replaceAll("{authorization}", req.headers.authorization ?? "") ?? `Fake fault: ${code}.`,
-					fault.retryAfter ? { "retry-after": fault.retryAfter } : {},
-				);
+				const answer = () => {
+					if (fault.delayMs !== undefined && fault.status === undefined) {
+						call.status = route(req, res, path, url, body);
+						return;
+					}
+					if (fault.applied) route(req, { writeHead() {}, end() {} } as unknown as ServerResponse, path, url, body);
+					const status = fault.status ?? 500;
+					const code =
+						fault.code ??
+						(status === 429 ? "rate_limited" : status === 404 ? "object_not_found" : "internal_server_error");
+					call.status = error(
+						res,
+						status,
+						code,
+						fault.message?.replaceAll("{authorization}", req.headers.authorization ?? "") ?? `Fake fault: ${code}.`,
+						fault.retryAfter ? { "retry-after": fault.retryAfter } : {},
+					);
+				};
+				if (fault.delayMs) setTimeout(answer, fault.delayMs);
+				else answer();
 				return;
 			}
 			call.status = route(req, res, path, url, body);

@@ -63,6 +63,41 @@ describe.concurrent("npm run deploy (real, with a fake wrangler)", () => {
 		expect(git(dir, "log", "-1", "--format=%B", "refs/kiln/deployed")).toContain(`Kiln-Deployed: ${rev(dir, "HEAD")}`);
 	});
 
+	it("stops before any migration while the remote app_data table still holds documents, and says to deploy the carry-over release first", async () => {
+		// Issue 14: this release no longer reads app_data. A Kiln deployed from before the carry-over
+		// release, upgraded straight to this one, would leave every app's documents behind.
+		const dir = cloneKiln(parent, "not-carried");
+		git(dir, "update-ref", "refs/kiln/deployed", "HEAD");
+		const fake = fakeWrangler(path.join(parent, "not-carried-fake"), { appData: 3 });
+		const r = await deploy(dir, fake.env);
+		expect(r.code, r.stdout + r.stderr).toBe(1);
+		expect(r.stdout).toContain("still holds 3 document(s) in app_data");
+		expect(r.stdout).toContain("Deploy the carry-over release first");
+		expect(r.stdout).toContain(`git log -1 --format=%H -S'"app_data"' -- src/db/schema.ts`);
+		expect(r.stdout).toContain('--command "SELECT count(*) FROM app_data"');
+		expect(r.stdout).toContain("✗ documents carried failed: the deploy stopped here. Not run: migrations,");
+		expect(r.stderr).not.toMatch(STACK);
+		expect(fake.calls().map((c) => c.args.slice(0, 3).join(" "))).toEqual(["d1 execute kiln", "d1 execute kiln"]);
+		expect(rev(dir, "refs/kiln/deployed")).toBe(rev(dir, "HEAD"));
+
+		// Once the carry-over has emptied it, the same deploy goes through.
+		const empty = fakeWrangler(path.join(parent, "carried-fake"), { appData: 0 });
+		const ok = await deploy(dir, empty.env);
+		expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+		expect(ok.stdout).toContain("app_data: empty");
+
+		// A database that cannot be asked stops the deploy too: the gate fails closed, so does this.
+		const broken = fakeWrangler(path.join(parent, "carried-broken-fake"), {
+			d1Error: "Authentication error [code: 10000]",
+		});
+		const b = await deploy(dir, broken.env);
+		expect(b.code, b.stdout + b.stderr).toBe(1);
+		expect(b.stdout).toContain(
+			"could not ask the remote database kiln: wrangler d1 execute failed: Authentication error",
+		);
+		expect(broken.calls().some((c) => c.args[0] === "deploy" || c.args[1] === "migrations")).toBe(false);
+	});
+
 	it("an --against that overrides the record says so loudly, names what it leaves unjudged, and goes into the record", async () => {
 		// `--against HEAD` used to replace the record silently: an unsafe DROP COLUMN went
 		// through, and the plan called HEAD "the deployed commit".

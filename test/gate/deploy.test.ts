@@ -21,9 +21,10 @@ describe.concurrent("npm run deploy -- --dry-run", () => {
 		const r = await deploy(dir, "--dry-run", "--outdir", out);
 		expect(r.code, r.stdout + r.stderr).toBe(0);
 		expect(r.stdout).toMatch(
-			/plan:\n {2}1\. gate: .*\n {2}2\. migrations: .*\n {2}3\. queue: .*\n {2}4\. worker codegen: .*\n {2}5\. worker notion: .*\n {2}6\. worker web: .*\n {2}7\. record: /,
+			/plan:\n {2}1\. gate: .*\n {2}2\. documents carried: .*\n {2}3\. migrations: .*\n {2}4\. queue: .*\n {2}5\. worker codegen: .*\n {2}6\. worker notion: .*\n {2}7\. worker web: .*\n {2}8\. record: /,
 		);
 		expect(r.stdout).toContain("SAFE");
+		expect(r.stdout).toContain("dry run: would ask the remote database whether app_data is empty");
 		expect(r.stdout).toContain("would run `wrangler d1 migrations apply kiln --remote");
 		for (const w of ["codegen", "notion", "web"]) expect(existsSync(path.join(out, w)), w).toBe(true);
 		expect(r.stdout).toContain("dry run complete");
@@ -40,9 +41,9 @@ describe.concurrent("npm run deploy -- --dry-run", () => {
 		expect(r.code).toBe(1);
 		expect(r.stdout).toContain("[declared-column-renamed]");
 		expect(r.stdout).toContain(
-			"✗ gate failed: the deploy stopped here. Not run: migrations, queue, worker codegen, worker notion, worker web, record.",
+			"✗ gate failed: the deploy stopped here. Not run: documents carried, migrations, queue, worker codegen, worker notion, worker web, record.",
 		);
-		expect(r.stdout).not.toContain("▶ [2/6]");
+		expect(r.stdout).not.toContain("▶ [2/8]");
 		expect(r.stdout).not.toContain("$ ");
 		expect(existsSync(out)).toBe(false);
 		expect(r.stderr).not.toMatch(STACK);

@@ -69,9 +69,10 @@ export interface WranglerCall {
  * A fake `wrangler` (fake-wrangler.mjs) first on the PATH of a deploy, so a
  * real (not --dry-run) deploy runs end to end without a Cloudflare account and
  * the test sees every remote command. `env` goes to runTs; `applied` names the
- * migrations the fake remote database has applied.
+ * migrations the fake remote database has applied; `appData`, the rows its
+ * app_data table holds (no such table without it).
  */
-export function fakeWrangler(dir: string, remote: { applied?: string[]; d1Error?: string } = {}) {
+export function fakeWrangler(dir: string, remote: { applied?: string[]; d1Error?: string; appData?: number } = {}) {
 	const bin = path.join(dir, "bin");
 	const log = path.join(dir, "wrangler-calls.jsonl");
 	mkdirSync(bin, { recursive: true });
@@ -83,6 +84,7 @@ export function fakeWrangler(dir: string, remote: { applied?: string[]; d1Error?
 		FAKE_WRANGLER_LOG: log,
 		FAKE_WRANGLER_APPLIED: (remote.applied ?? []).join(","),
 		FAKE_WRANGLER_D1_ERROR: remote.d1Error ?? "",
+		FAKE_WRANGLER_APP_DATA: remote.appData === undefined ? "" : String(remote.appData),
 	};
 	const calls = (): WranglerCall[] =>
 		existsSync(log)

@@ -4,18 +4,24 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import {
+	claimBlock,
 	claimEvent,
 	deleteBlockState,
 	deleteBlockStatesFor,
+	deleteExpiredClaims,
 	deleteExpiredEvents,
 	finishEvent,
+	getBlockClaim,
 	getBlockState,
 	getEvent,
 	listEvents,
 	putBlockState,
 	reclaimStuckEvents,
 	recordEvent,
+	releaseClaim,
 	requeueEvent,
+	settleClaim,
+	takeOverClaim,
 } from "../../src/db/notion";
 import { db, uuid } from "./helpers";
 
@@ -124,5 +130,51 @@ describe("block state", () => {
 		expect(await getBlockState(db(), "/example/callout", page)).toMatchObject({ blockId: "new" });
 		await deleteBlockState(db(), "/example/callout", page, "new");
 		expect(await getBlockState(db(), "/example/callout", page)).toBeNull();
+	});
+});
+
+describe("append claims", () => {
+	const claimFor = (page: string, eventId = uuid()) => ({
+		route: "/example/callout",
+		parentId: page,
+		claimId: uuid(),
+		eventId,
+		contentHash: "h",
+		expiresAt: Date.now() + 60_000,
+	});
+
+	it("one of ten racing claims on a (route, page) wins; another page or route is free", async () => {
+		const page = uuid();
+		const wins = await Promise.all(Array.from({ length: 10 }, () => claimBlock(db(), claimFor(page))));
+		expect(wins.filter(Boolean)).toHaveLength(1);
+		expect(await claimBlock(db(), claimFor(uuid()))).not.toBeNull();
+		expect(await claimBlock(db(), { ...claimFor(page), route: "/example/guest/welcome" })).not.toBeNull();
+	});
+
+	it("a takeover, a settle or a release acts only on the claim that was read", async () => {
+		const page = uuid();
+		const first = (await claimBlock(db(), claimFor(page))) as NonNullable<Awaited<ReturnType<typeof claimBlock>>>;
+		const next = { claimId: uuid(), eventId: uuid(), contentHash: "h2", expiresAt: Date.now() + 60_000 };
+		const taken = await takeOverClaim(db(), first, next);
+		expect(taken).toMatchObject({ claimId: next.claimId, contentHash: "h2", blockId: null });
+		// A second run that read the first claim too loses the takeover.
+		expect(await takeOverClaim(db(), first, { ...next, claimId: uuid() })).toBeNull();
+		// Stale handles do nothing.
+		await settleClaim(db(), first, 1, "b-old");
+		await releaseClaim(db(), first);
+		expect(await getBlockClaim(db(), "/example/callout", page)).toMatchObject({ claimId: next.claimId, blockId: null });
+		await settleClaim(db(), taken as NonNullable<typeof taken>, 5, "b1");
+		expect(await getBlockClaim(db(), "/example/callout", page)).toMatchObject({ expiresAt: 5, blockId: "b1" });
+		await releaseClaim(db(), taken as NonNullable<typeof taken>);
+		expect(await getBlockClaim(db(), "/example/callout", page)).toBeNull();
+	});
+
+	it("retention deletes claims in doubt since before the cutoff, not live ones", async () => {
+		const [old, live] = [uuid(), uuid()];
+		await claimBlock(db(), { ...claimFor(old), expiresAt: 1000 });
+		await claimBlock(db(), claimFor(live));
+		expect(await deleteExpiredClaims(db(), 2000)).toBeGreaterThanOrEqual(1);
+		expect(await getBlockClaim(db(), "/example/callout", old)).toBeNull();
+		expect(await getBlockClaim(db(), "/example/callout", live)).not.toBeNull();
 	});
 });

@@ -1,4 +1,4 @@
-/** The SPA's three routes (src/spa/lib/router.ts): what each path means, and the paths it builds. */
+/** The SPA's routes (src/spa/lib/router.ts): what each path means, and the paths it builds. */
 import { describe, expect, it } from "vitest";
 import { parseRoute, projectPath } from "../../src/spa/lib/router";
 
@@ -9,6 +9,14 @@ describe("parseRoute", () => {
 		expect(parseRoute("/projects/abc123")).toEqual({ name: "project", project: "abc123", version: null });
 		expect(parseRoute("/projects/abc123/")).toEqual({ name: "project", project: "abc123", version: null });
 		expect(parseRoute("/projects/abc123/v/12")).toEqual({ name: "project", project: "abc123", version: 12 });
+	});
+
+	it("reads the Notion console's page, outside the gateway's /notion/*", () => {
+		expect(parseRoute("/console/notion")).toEqual({ name: "notion-console" });
+		expect(parseRoute("/console/notion/")).toEqual({ name: "notion-console" });
+		for (const path of ["/console", "/notion", "/console/notion/x", "/console/codegen"]) {
+			expect(parseRoute(path), path).toEqual({ name: "not-found", path });
+		}
 	});
 
 	it("calls anything malformed not-found rather than guessing", () => {

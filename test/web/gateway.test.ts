@@ -183,3 +183,40 @@ describe("hosts under npm run dev (KILN_DEV_HOSTS set)", () => {
 		expect((await callGateway(new Request("https://kiln.example.com/healthz"))).status).toBe(200);
 	});
 });
+
+describe("the Notion console's page", () => {
+	/** A stand-in for a binding that records the paths it was asked for. */
+	function pathRecorder(answer: (path: string) => Response) {
+		const seen: string[] = [];
+		const fetcher = {
+			fetch: (input: RequestInfo, init?: RequestInit) => {
+				const path = new URL(new Request(input, init).url).pathname;
+				seen.push(path);
+				return Promise.resolve(answer(path));
+			},
+		} as unknown as Fetcher;
+		return { seen, fetcher };
+	}
+
+	it("is the SPA at /console/notion, outside /notion/* (which also catches /notion itself)", async () => {
+		const notion = pathRecorder(() => Response.json({ ok: true }));
+		const assets = pathRecorder((path) =>
+			path === "/"
+				? new Response("<!doctype html>", { headers: { "content-type": "text/html" } })
+				: new Response(null, { status: 404 }),
+		);
+		const bindings = { NOTION: notion.fetcher as WebBindings["NOTION"], ASSETS: assets.fetcher };
+		const page = await callGateway(
+			new Request("https://kiln.test/console/notion", { headers: { "sec-fetch-mode": "navigate" } }),
+			bindings,
+		);
+		expect(page.status).toBe(200);
+		expect(await page.text()).toBe("<!doctype html>");
+		expect(assets.seen).toEqual(["/console/notion", "/"]);
+		expect(notion.seen).toEqual([]);
+		// The console's API calls are the notion Worker's.
+		await callGateway(new Request("https://kiln.test/notion/console/setup"), bindings);
+		await callGateway(new Request("https://kiln.test/notion"), bindings);
+		expect(notion.seen).toEqual(["/console/setup", "/"]);
+	});
+});

@@ -14,4 +14,6 @@ interface CodegenBindings {
 	APP_SERVERS?: string;
 	APP_DB_MAX_BYTES?: string;
 	OUTBOUND_ALLOW_ORIGINS?: string;
+	KILN_SECRETS_KEY?: string;
+	KILN_OPERATOR_TOKEN?: string;
 }

@@ -1,23 +1,27 @@
+import type { D1Queries } from "../../src/db/client";
+
 /**
- * Counts the statements a request sends to D1: each `first`/`all`/`run`/`raw`
- * of a prepared statement is one, a batch is as many as it holds. Responses
- * report the count in `Server-Timing: d1;desc="N queries"` (the bench reads it;
- * so can anyone looking at a response in their browser's dev tools).
+ * Counts the statements a request sends to D1, over all its sessions: each
+ * `first`/`all`/`run`/`raw` of a prepared statement is one, a batch is as many
+ * as it holds. Responses report the count in `Server-Timing: d1;desc="N queries"`
+ * (the bench reads it; so can anyone looking at a response in their browser's
+ * dev tools).
  */
 export interface QueryCounter {
-	db: D1Database;
+	/** The same queries, counted. */
+	wrap(d1: D1Queries): D1Queries;
 	count(): number;
 }
 
-export function countingD1(d1: D1Database): QueryCounter {
+export function queryCounter(): QueryCounter {
 	let n = 0;
 	const real = new WeakMap<object, D1PreparedStatement>();
-	const wrap = (stmt: D1PreparedStatement): D1PreparedStatement => {
+	const wrapStatement = (stmt: D1PreparedStatement): D1PreparedStatement => {
 		const proxy = new Proxy(stmt, {
 			get(target, prop) {
 				const value = Reflect.get(target, prop, target);
 				if (typeof value !== "function") return value;
-				if (prop === "bind") return (...args: unknown[]) => wrap(target.bind(...args));
+				if (prop === "bind") return (...args: unknown[]) => wrapStatement(target.bind(...args));
 				if (prop === "first" || prop === "all" || prop === "run" || prop === "raw") {
 					return (...args: unknown[]) => {
 						n++;
@@ -30,26 +34,16 @@ export function countingD1(d1: D1Database): QueryCounter {
 		real.set(proxy, stmt);
 		return proxy;
 	};
-	const db = new Proxy(d1, {
-		get(target, prop) {
-			const value = Reflect.get(target, prop, target);
-			if (prop === "prepare") return (query: string) => wrap(target.prepare(query));
-			if (prop === "batch") {
-				return (statements: D1PreparedStatement[]) => {
-					n += statements.length;
-					return target.batch(statements.map((s) => real.get(s) ?? s));
-				};
-			}
-			if (prop === "exec") {
-				return (query: string) => {
-					n++;
-					return target.exec(query);
-				};
-			}
-			return typeof value === "function" ? value.bind(target) : value;
-		},
-	});
-	return { db, count: () => n };
+	return {
+		wrap: (d1) => ({
+			prepare: (query) => wrapStatement(d1.prepare(query)),
+			batch: <T>(statements: D1PreparedStatement[]) => {
+				n += statements.length;
+				return d1.batch<T>(statements.map((s) => real.get(s) ?? s));
+			},
+		}),
+		count: () => n,
+	};
 }
 
 export function serverTiming(queries: number): string {

@@ -15,6 +15,7 @@ import { clientKey, rateLimit } from "./rate-limit";
 import { generationSettings, llmConfig } from "./settings";
 import { sseStream } from "./sse";
 import { findStarter } from "./starters";
+import { takenDownError } from "./takedown";
 import { newEditToken, newProjectId } from "./tokens";
 import { writeApp } from "./write-app";
 
@@ -50,6 +51,8 @@ export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> 
 			found.project.editTokenHash,
 			"Editing a project needs its edit token: Authorization: Bearer <editToken>. Anyone may remix it instead.",
 		);
+		// A taken-down app gets no new versions (nor model spend) until the operator enables it.
+		if (found.project.disabledAt !== null) throw takenDownError();
 		if (!found.version) {
 			throw new HttpError(404, "version_not_found", `Project "${req.project}" has no version ${req.fromVersion}.`);
 		}
@@ -145,7 +148,12 @@ export async function handleGenerate(c: Context<CodegenEnv>): Promise<Response> 
 			});
 			return;
 		}
-		sse.send({ event: "done", data: { project: projectId, version: number, stats, ...(edit && { edit }) } });
+		// The write's bookmark: the client's next reads, sent with it, see this version on any replica.
+		const bookmark = c.get("d1").bookmark();
+		sse.send({
+			event: "done",
+			data: { project: projectId, version: number, stats, ...(edit && { edit }), ...(bookmark && { bookmark }) },
+		});
 		log({
 			project: projectId,
 			outcome: "done",

@@ -1,8 +1,11 @@
 import type { Context } from "hono";
-import { getVersion } from "../../src/db/projects";
+import type { Db } from "../../src/db/client";
+import { getProjectAndVersion } from "../../src/db/projects";
 import { HttpError } from "../../src/http/errors";
 import type { CodegenEnv } from "./context";
 import { MemoryLru } from "./memory-lru";
+import { isTakenDown, noteProjectState } from "./project-state";
+import { takenDownPage } from "./takedown";
 
 /** Where no project origin exists, the app runs in an opaque origin: no cookies, no storage, no Kiln. */
 export const SANDBOX_CSP = "sandbox allow-scripts allow-forms allow-modals allow-popups";
@@ -40,12 +43,16 @@ function notModified(headers: Headers): Response {
 }
 
 /**
- * The latest version: one D1 query, `no-cache` + ETag (the content hash), and
- * 304 when the client already has it.
+ * The latest version: one D1 query (the version with its project, which says
+ * whether it is taken down), `no-cache` + ETag (the content hash), and 304
+ * when the client already has it.
  */
 export async function serveLatest(c: Context<CodegenEnv>, project: string, isolation: Isolation): Promise<Response> {
-	const v = await getVersion(c.get("db"), project, "latest");
-	if (!v) throw new HttpError(404, "project_not_found", `No project "${project}".`);
+	const found = await c.get("d1").find((db) => projectWithVersion(db, project, "latest"));
+	if (!found) throw new HttpError(404, "project_not_found", `No project "${project}".`);
+	const { project: p, version: v } = found;
+	noteProjectState(project, p);
+	if (p.disabledAt !== null) return takenDownPage();
 	const headers = appHeaders(`"${v.contentHash}"`, LATEST_CACHE_CONTROL, isolation, v.number);
 	if (matchesEtag(c.req.header("If-None-Match") ?? null, `"${v.contentHash}"`)) return notModified(headers);
 	return new Response(v.code, { headers });
@@ -70,7 +77,10 @@ function recall(key: string) {
 /**
  * A pinned version: immutable, cached for a year by browsers and, after the
  * first hit, answered from this isolate's memory or this data centre's Workers
- * cache, so it costs no D1 query.
+ * cache, so it costs no D1 query (but for the takedown list, read at most once
+ * per isolate every few seconds: project-state.ts). A taken-down project's
+ * pinned pages answer 410 wherever they are kept, except in browsers that
+ * already hold them.
  */
 export async function servePinned(
 	c: Context<CodegenEnv>,
@@ -83,6 +93,7 @@ export async function servePinned(
 	const ifNoneMatch = c.req.header("If-None-Match") ?? null;
 	const inMemory = recall(keyUrl);
 	if (inMemory) {
+		if (await isTakenDown(c.get("db"), project)) return takenDownPage();
 		const headers = new Headers(inMemory.headers);
 		headers.set("Server-Timing", 'cache;desc="memory"');
 		if (matchesEtag(ifNoneMatch, headers.get("ETag") ?? "")) return notModified(headers);
@@ -91,6 +102,7 @@ export async function servePinned(
 	const cache = caches.default;
 	const cached = await cache.match(keyUrl);
 	if (cached) {
+		if (await isTakenDown(c.get("db"), project)) return takenDownPage();
 		const headers = new Headers(cached.headers);
 		// withDb appends the D1 count (zero here) after this.
 		headers.set("Server-Timing", 'cache;desc="hit"');
@@ -99,11 +111,20 @@ export async function servePinned(
 		if (matchesEtag(ifNoneMatch, headers.get("ETag") ?? "")) return notModified(headers);
 		return new Response(body, { status: 200, headers });
 	}
-	const v = await getVersion(c.get("db"), project, n);
-	if (!v) throw new HttpError(404, "version_not_found", `Project "${project}" has no version ${n}.`);
+	const found = await c.get("d1").find((db) => projectWithVersion(db, project, n));
+	if (!found) throw new HttpError(404, "version_not_found", `Project "${project}" has no version ${n}.`);
+	const { project: p, version: v } = found;
+	noteProjectState(project, p);
+	if (p.disabledAt !== null) return takenDownPage();
 	const headers = appHeaders(`"${v.contentHash}"`, PINNED_CACHE_CONTROL, isolation, v.number);
 	c.executionCtx.waitUntil(cache.put(keyUrl, new Response(v.code, { headers })));
 	remember(keyUrl, v.code, headers);
 	if (matchesEtag(ifNoneMatch, `"${v.contentHash}"`)) return notModified(headers);
 	return new Response(v.code, { headers });
+}
+
+/** The project and one of its versions, in one query; null when either is missing (`find` then asks the primary). */
+async function projectWithVersion(db: Db, project: string, n: number | "latest") {
+	const found = await getProjectAndVersion(db, project, n);
+	return found?.version ? { project: found.project, version: found.version } : null;
 }

@@ -10,6 +10,7 @@ import { automations } from "./automations";
 import type { NotionEnv } from "./context";
 import type { EventMessage } from "./queue";
 import { automationRoutes } from "./routes/automations";
+import { consoleRoutes } from "./routes/console";
 import { events } from "./routes/events";
 import { verification } from "./routes/verification";
 import { webhooks } from "./routes/webhooks";
@@ -27,7 +28,8 @@ const app = createApp<NotionEnv>()
 	.route("/", automationRoutes(automations))
 	.route("/", webhooks)
 	.route("/", events)
-	.route("/", verification);
+	.route("/", verification)
+	.route("/console", consoleRoutes);
 
 export default {
 	fetch: app.fetch,
@@ -38,7 +40,7 @@ export default {
 		ctx.waitUntil(
 			sweep(env, controller.scheduledTime).then((r) =>
 				console.log(
-					`notion sweep: checked ${r.checked}, deleted ${r.deleted}, kept ${r.kept}, errors ${r.errors.length}, requeued ${r.requeued}, expired events ${r.expired}`,
+					`notion sweep: checked ${r.checked}, deleted ${r.deleted}, kept ${r.kept}, errors ${r.errors.length}, requeued ${r.requeued}, expired events ${r.expired} (requests ${r.expiredRequests}), expired claims ${r.expiredClaims}`,
 				),
 			),
 		);

@@ -43,17 +43,24 @@ export function parseRoute(route: string): { path: string; options: Record<strin
 }
 
 function readOptions(c: Context, a: Automation): Record<string, string> {
+	return checkOptions(
+		a,
+		Object.entries(c.req.queries()).map(([k, v]) => [k, v[v.length - 1] ?? ""]),
+	);
+}
+
+/** The route's options from name/value pairs: an unknown or overlong one is a 400; empty ones are dropped. */
+export function checkOptions(a: Automation, entries: [string, string][]): Record<string, string> {
 	const out: Record<string, string> = {};
-	for (const [k, v] of Object.entries(c.req.queries())) {
+	for (const [k, value] of entries) {
 		if (!(k in a.options)) {
 			const known = Object.keys(a.options);
 			throw new HttpError(
 				400,
 				"invalid_option",
-				`Unknown option "${k}" for ${a.path}${known.length ? ` (known: ${known.join(", ")})` : " (it takes none)"}.`,
+				`Unknown option "${k.slice(0, 100)}" for ${a.path}${known.length ? ` (known: ${known.join(", ")})` : " (it takes none)"}.`,
 			);
 		}
-		const value = v[v.length - 1] ?? "";
 		if (value.length > 200) throw new HttpError(400, "invalid_option", `Option "${k}" is too long.`);
 		if (value) out[k] = value;
 	}

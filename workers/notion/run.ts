@@ -4,15 +4,16 @@
  * consumer, and so by replays from the event log.
  */
 import { createDb } from "../../src/db/client";
-import { claimEvent, finishEvent } from "../../src/db/notion";
+import { claimEvent, finishEvent, type NotionEvent } from "../../src/db/notion";
 import { redact } from "../../src/http/redact";
 import { describeError, isTransient } from "./api/client";
 import { automationByPath } from "./automations";
-import { PermanentError, type RunResult } from "./automations/contract";
+import { PermanentError, RetryLater, type RunContext, type RunResult } from "./automations/contract";
 import { handleIntegrationEvent } from "./integration";
 import { automationPayload, integrationEvent } from "./payloads";
 import type { EventMessage } from "./queue";
 import { parseRoute } from "./receive";
+import { type RequestLog, requestLog, saveRequests } from "./requests";
 import { runContext, secretValues, settings } from "./settings";
 
 /** done/ignored/failed-for-good need no more tries; "retry" asks the queue for another. */
@@ -23,31 +24,41 @@ export async function runEvent(env: NotionBindings, eventId: string): Promise<Ou
 	const event = await claimEvent(db, eventId);
 	if (!event) return "skipped";
 	const secrets = secretValues(env);
+	const log = requestLog(secrets);
+	let status: "done" | "ignored" | "failed";
+	let note: string | null;
+	let outcome: Outcome;
 	try {
-		// last_error is set by a failed run and cleared by a successful one.
-		const afterFailure = event.attempts > 1 && event.lastError !== null;
-		const result = await dispatch(env, event.source, event.route, event.payload, afterFailure);
+		const result = await dispatch(env, event, log);
+		status = outcome = result.status;
 		// A note may quote what Notion or a website answered: it is stored like any upstream text.
-		await finishEvent(db, event.id, result.status, result.note ? redact(result.note, { secrets }) : null);
-		return result.status;
+		note = result.note ? redact(result.note, { secrets }) : null;
 	} catch (err) {
-		const transient = !(err instanceof PermanentError) && isTransient(err);
-		const error = describeError(err, secrets);
-		await finishEvent(db, event.id, "failed", error);
-		if (!transient) console.error(`notion: event ${event.id} failed: ${error}`);
-		return transient ? "retry" : "failed";
+		const transient = err instanceof RetryLater || (!(err instanceof PermanentError) && isTransient(err));
+		status = "failed";
+		note = describeError(err, secrets);
+		if (!transient) console.error(`notion: event ${event.id} failed: ${note}`);
+		outcome = transient ? "retry" : "failed";
 	}
+	// Before the status changes, so a finished run's requests are there when someone looks.
+	await saveRequests(db, event.id, event.attempts, log);
+	await finishEvent(db, event.id, status, note);
+	return outcome;
 }
 
-async function dispatch(
+async function dispatch(env: NotionBindings, event: NotionEvent, log: RequestLog): Promise<RunResult> {
+	const ctx = await runContext(env, { eventId: event.id, onRequest: log.onRequest });
+	return runAutomation(ctx, env, event.source, event.route, JSON.parse(event.payload) as unknown);
+}
+
+/** Runs what a recorded (or, from the console, a trial) payload asks for. */
+export async function runAutomation(
+	ctx: RunContext,
 	env: NotionBindings,
 	source: string,
 	route: string,
-	payload: string,
-	afterFailure: boolean,
+	body: unknown,
 ): Promise<RunResult> {
-	const ctx = await runContext(env, afterFailure);
-	const body = JSON.parse(payload) as unknown;
 	if (source === "integration") {
 		const ev = integrationEvent.parse(body);
 		return handleIntegrationEvent(ctx, settings(env).token as string, ev);

@@ -1,7 +1,8 @@
 /** The notion Worker's settings, read from its bindings (see .dev.vars.example). */
 import { createDb } from "../../src/db/client";
 import { type OutboundPolicy, parseAllowOrigins } from "../../src/outbound";
-import { NotionApi } from "./api/client";
+import { NotionApi, type RequestRecord } from "./api/client";
+import { DryRunNotion } from "./api/dry-run";
 import { durableLimiter, isolateLimiter } from "./api/limiter";
 import type { RunContext } from "./automations/contract";
 import { PermanentError } from "./automations/contract";
@@ -47,16 +48,31 @@ function outboundPolicy(env: NotionBindings): OutboundPolicy {
 	}
 }
 
+/** How long a run waits for another run's append to the same page (blocks.ts). */
+const CLAIM_WAIT_MS = 20_000;
+
+export interface RunOptions {
+	/** The event it runs (none for the sweep or a dry run). */
+	eventId?: string;
+	/** Told of every request sent to Notion. */
+	onRequest?: (r: RequestRecord) => void;
+	/** Writes are noted, not sent (the client is a DryRunNotion), and nothing is recorded in D1. */
+	dryRun?: boolean;
+}
+
 /** Everything a run needs: D1, and a Notion client that shares the integration's rate limit. */
-export async function runContext(env: NotionBindings, afterFailure = false): Promise<RunContext> {
+export async function runContext(env: NotionBindings, opts: RunOptions = {}): Promise<RunContext> {
 	const s = settings(env);
 	if (!s.token) throw new PermanentError("NOTION_TOKEN is not set: the Worker cannot call Notion.");
 	const limiter = env.NOTION_RATE_LIMITER ? await durableLimiter(env.NOTION_RATE_LIMITER, s.token) : isolateLimiter;
+	const api = { token: s.token, baseUrl: s.baseUrl, timeoutMs: s.timeoutMs, limiter, onRequest: opts.onRequest };
 	return {
 		db: createDb(env.DB),
-		notion: new NotionApi({ token: s.token, baseUrl: s.baseUrl, timeoutMs: s.timeoutMs, limiter }),
+		notion: new (opts.dryRun ? DryRunNotion : NotionApi)(api),
 		faviconTimeoutMs: s.faviconTimeoutMs,
 		outbound: outboundPolicy(env),
-		afterFailure,
+		eventId: opts.eventId ?? crypto.randomUUID(),
+		claimWaitMs: CLAIM_WAIT_MS,
+		dryRun: opts.dryRun === true,
 	};
 }

@@ -8,12 +8,15 @@
  * 2. Events that were recorded but never ran (their queue message was lost,
  *    or the consumer died mid-run) are queued again.
  * 3. Events over for longer than the retention period are deleted (never a
- *    pending or running one).
+ *    pending or running one), with the Notion requests of their runs; and so
+ *    are append claims in doubt for as long (their events gave up; see blocks.ts).
  */
 import { createDb } from "../../src/db/client";
 import {
 	deleteBlockState,
+	deleteExpiredClaims,
 	deleteExpiredEvents,
+	deleteOrphanRequests,
 	listBlockStates,
 	reclaimStuckEvents,
 	touchBlockState,
@@ -32,6 +35,10 @@ export interface SweepReport {
 	requeued: number;
 	/** Finished events deleted for being older than EVENT_RETENTION_MS. */
 	expired: number;
+	/** Notion requests deleted with their events. */
+	expiredRequests: number;
+	/** Append claims deleted for being in doubt for longer than that. */
+	expiredClaims: number;
 }
 
 /** How many states one sweep checks (each costs a Notion request). */
@@ -45,7 +52,16 @@ export const EVENT_RETENTION_MS = 7 * 24 * 3600_000;
 
 export async function sweep(env: NotionBindings, now = Date.now()): Promise<SweepReport> {
 	const db = createDb(env.DB);
-	const report: SweepReport = { checked: 0, deleted: 0, kept: 0, errors: [], requeued: 0, expired: 0 };
+	const report: SweepReport = {
+		checked: 0,
+		deleted: 0,
+		kept: 0,
+		errors: [],
+		requeued: 0,
+		expired: 0,
+		expiredRequests: 0,
+		expiredClaims: 0,
+	};
 
 	const states = await listBlockStates(db, SWEEP_BATCH);
 	if (states.length && env.NOTION_TOKEN) {
@@ -77,5 +93,7 @@ export async function sweep(env: NotionBindings, now = Date.now()): Promise<Swee
 	const stuck = await reclaimStuckEvents(db, now, pendingStuckMs, runningStuckMs);
 	if (stuck.length && (await enqueue(env, stuck))) report.requeued = stuck.length;
 	report.expired = await deleteExpiredEvents(db, now - EVENT_RETENTION_MS);
+	report.expiredRequests = await deleteOrphanRequests(db);
+	report.expiredClaims = await deleteExpiredClaims(db, now - EVENT_RETENTION_MS);
 	return report;
 }

@@ -29,8 +29,11 @@ import { VersionList } from "./VersionList";
 
 // Only the Changes tab needs it (and jsdiff): loaded when first shown, not with the first page.
 const DiffView = lazy(() => import("./DiffView").then((m) => ({ default: m.DiffView })));
+// The owner's tabs, likewise.
+const SecretsPanel = lazy(() => import("./SecretsPanel").then((m) => ({ default: m.SecretsPanel })));
+const LogsPanel = lazy(() => import("./LogsPanel").then((m) => ({ default: m.LogsPanel })));
 
-type Tab = "preview" | "code" | "versions" | "changes";
+type Tab = "preview" | "code" | "versions" | "changes" | "secrets" | "logs";
 
 export function Workspace({
 	project,
@@ -101,7 +104,7 @@ export function Workspace({
 	}, [loaded, project, docTitle, latest]);
 
 	if (loadError && !streaming && !(mine && generation.status !== "idle" && !data)) {
-		return <ProjectError project={project} error={loadError} />;
+		return <ProjectError project={project} error={loadError} disabledReason={data?.project.disabled?.reason} />;
 	}
 
 	// A version the project does not have (a mistyped or stale link); not the one just written, still loading.
@@ -146,6 +149,13 @@ export function Workspace({
 		{ id: "code" as const, label: "Code" },
 		{ id: "versions" as const, label: `Versions${versions.length ? ` (${versions.length})` : ""}` },
 		{ id: "changes" as const, label: "Changes" },
+		// The owner's: the server's log and its secrets (they need the edit token).
+		...(canEdit
+			? [
+					{ id: "logs" as const, label: "Logs" },
+					{ id: "secrets" as const, label: "Secrets" },
+				]
+			: []),
 	];
 
 	/** What the Changes tab compares first: the version on screen with its parent, or for v1 with the latest. */
@@ -174,6 +184,14 @@ export function Workspace({
 
 	const panel = () => {
 		if (tab === "preview") return renderPreview();
+		if ((tab === "secrets" || tab === "logs") && editToken) {
+			const Panel = tab === "secrets" ? SecretsPanel : LogsPanel;
+			return (
+				<Suspense fallback={<p className="code-waiting">Loading…</p>}>
+					<Panel key={project} project={project} editToken={editToken} />
+				</Suspense>
+			);
+		}
 		if (tab === "versions") {
 			return versions.length ? (
 				<VersionList

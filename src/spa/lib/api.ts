@@ -15,9 +15,13 @@ import type {
 	RemixResponse,
 	VersionSummaryJson,
 } from "../../shared/api";
+import { bookmarkedFetch, noteBookmark } from "./bookmarks";
 import { readSse } from "./sse";
 
-const client = hc<CodegenApp>(typeof location === "undefined" ? "http://localhost" : location.origin);
+// Every request sends the newest D1 bookmark this tab has seen, and keeps the answer's (bookmarks.ts).
+export const client = hc<CodegenApp>(typeof location === "undefined" ? "http://localhost" : location.origin, {
+	fetch: bookmarkedFetch,
+});
 
 type VersionGet = (typeof client.api.projects)[":project"]["versions"][":n"]["$get"];
 export type ProjectWithVersions = ProjectJson;
@@ -48,7 +52,7 @@ interface AnswerLike {
 	json(): Promise<unknown>;
 }
 
-async function toApiError(res: AnswerLike): Promise<ApiError> {
+export async function toApiError(res: AnswerLike): Promise<ApiError> {
 	let code = `http_${res.status}`;
 	let message = `The server answered ${res.status} ${res.statusText}.`;
 	try {
@@ -64,7 +68,7 @@ async function toApiError(res: AnswerLike): Promise<ApiError> {
 	return new ApiError(res.status, code, message, Number.isFinite(retry) && retry > 0 ? retry : undefined);
 }
 
-function networkError(err: unknown): ApiError {
+export function networkError(err: unknown): ApiError {
 	if (err instanceof ApiError) return err;
 	if (err instanceof DOMException && err.name === "AbortError") return new ApiError(0, "aborted", "Stopped.");
 	return new ApiError(0, "network", "Could not reach Kiln. Check your connection and try again.");
@@ -168,6 +172,8 @@ export async function* generate(
 				continue;
 			}
 			const event = { event: msg.event, data } as GenerateEvent;
+			// The write's bookmark: the reads that follow (the new version, the project) see it.
+			if (event.event === "done") noteBookmark(event.data.bookmark);
 			if (event.event === "done" || event.event === "error") finished = true;
 			yield event;
 			if (finished) return;

@@ -87,6 +87,9 @@ export function executeStatements(
 	}
 }
 
+/** Kiln's table names in an app's SQL, however quoted or cased (SQLite compares names without case). */
+const RESERVED = /_kiln_/i;
+
 function checkStatements(statements: SqlStatement[], limits: DbLimits): DbError | null {
 	if (!Array.isArray(statements) || statements.length === 0) {
 		return { code: "invalid_statement", message: "No statement to run." };
@@ -100,6 +103,15 @@ function checkStatements(statements: SqlStatement[], limits: DbLimits): DbError 
 		}
 		if (s.sql.length > limits.maxSqlLength) {
 			return { code: "statement_too_long", message: `A statement is at most ${limits.maxSqlLength} characters.` };
+		}
+		// Kiln's own tables (the document store's _kiln_documents) are reached only through env.db, which
+		// keeps their rules; a statement that names one is refused (a string that merely holds it, too).
+		if (RESERVED.test(s.sql)) {
+			return {
+				code: "reserved_name",
+				message:
+					"Names starting with _kiln_ are Kiln's: _kiln_documents holds the app's document store; use env.db for it.",
+			};
 		}
 		if (!Array.isArray(s.params) || s.params.length > limits.maxParams) {
 			return { code: "too_many_params", message: `A statement binds at most ${limits.maxParams} values.` };
@@ -164,7 +176,7 @@ export function rowBytes(row: SqlValue[]): number {
 	return n;
 }
 
-function utf8Length(s: string): number {
+export function utf8Length(s: string): number {
 	let n = s.length;
 	for (let i = 0; i < s.length; i++) {
 		const c = s.charCodeAt(i);

@@ -32,7 +32,8 @@ Collection names and keys: letters, digits, "_", "-" (keys may also contain "." 
 /**
  * Taught only where apps' server code can run (a LOADER binding): when a
  * server is worth writing, its fence, Hono, env.DB (the project's SQL
- * database, with D1's API) and env.db, relative api/ URLs so that each
+ * database, with D1's API) and env.db, secrets read from env by name (set by the
+ * owner, never written into code), relative api/ URLs so that each
  * version's page reaches its own version's server, and schema changes that
  * only add: the database outlives every pinned version, so v3's DROP or
  * RENAME would break v1's server, which still runs.
@@ -61,6 +62,7 @@ export default app;
 \`\`\`
 Rules for server.js: an ES module whose default export has fetch(request, env) (a Hono app does); "hono" is the only module you can import; every route starts with /api/; fetch() may call public https APIs only; answer JSON errors with a fitting status. In the page, call it with RELATIVE URLs and no leading slash: fetch("api/items"), never fetch("/api/items"), so that each version of the page talks to its own server.
 The app's SQL database is env.DB (SQLite, with Cloudflare D1's API; await each call): env.DB.prepare(sql).bind(...values) then .all() ({ results }), .first() (a row or null), .run() ({ meta: { changes, last_row_id } }) or .raw(); env.DB.batch([statements]) runs them as one transaction (all or nothing); env.DB.exec(sql) runs schema statements. Bind every value with ? (never build SQL from input), and put a LIMIT on every list: a result is at most 10,000 rows. env.db is the JSON document store the page reaches as kiln.db (same list/get/put/delete), for data the page itself reads and writes.
+Keys and tokens for other sites' APIs are the owner's secrets: read each on the server from env by its name (e.g. const key = c.env["WEATHER_API_KEY"]; names are A-Z, 0-9 and _), never put one in the page or the code, and when one is missing answer a JSON error that names it, so the owner knows to set it under Secrets.
 Schema changes across versions: every earlier version of the app keeps running against the same database, so a schema only grows. Use CREATE TABLE IF NOT EXISTS and CREATE INDEX IF NOT EXISTS; add a column with ALTER TABLE ... ADD COLUMN ... DEFAULT ... (catch the "duplicate column name" error, it means the column is there); never DROP or RENAME a table or column, and never change what an existing column means: an earlier version may still use it.`;
 
 const PAGE_ONLY_SECTION = `

@@ -1,10 +1,11 @@
 import { createApp } from "../../../src/http/app";
 import { parseVersionNumber } from "../../../src/http/params";
 import { serveAppApi } from "../app-server";
-import { type CodegenEnv, withDb } from "../context";
+import { type CodegenEnv, readFrom, withDb } from "../context";
 import { dataClient } from "../data-client";
 import { hostProject } from "../links";
 import { serveLatest, servePinned } from "../serve";
+import { refuseTakenDown } from "../takedown";
 import { dataRoutes } from "./data";
 
 /**
@@ -28,6 +29,10 @@ export const appOriginApp = createApp<CodegenEnv>()
 	.all("/api/*", (c) => serveAppApi(c, c.get("projectId"), "latest"))
 	.all("/v/:n/api/*", (c) => serveAppApi(c, c.get("projectId"), parseVersionNumber(c.req.param("n"))))
 	.get("/_kiln/db.js", () => dataClient())
+	// The documents live in the project's own object; a write checks its project in D1 on the primary,
+	// so a project made a moment ago is never refused by a replica that has not caught up.
+	.use("/_kiln/data/*", readFrom("primary"))
+	.use("/_kiln/data/*", refuseTakenDown)
 	.route("/_kiln/data", dataRoutes);
 
 /** A pinned version's canonical URL ends in a slash; it never changes, so the redirect is permanent. */

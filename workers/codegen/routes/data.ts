@@ -1,5 +1,4 @@
-import { Hono } from "hono";
-import { deleteDocument, getDocument, listDocuments, putDocument } from "../../../src/db/app-data";
+import { type Context, Hono } from "hono";
 import { readJson } from "../../../src/http/body";
 import { HttpError } from "../../../src/http/errors";
 import {
@@ -12,12 +11,15 @@ import {
 	MAX_LIST_BYTES,
 	MAX_LIST_LIMIT,
 } from "../../../src/shared/api";
+import { documentStore, type PutAnswer } from "../app-db/document-store";
+import { dbLimits } from "../app-db/limits";
 import type { CodegenEnv } from "../context";
 import { clientKey, rateLimit } from "../rate-limit";
 
 /**
  * The generated apps' JSON document store: named collections of documents
- * per project. Mounted on a project's own origin at /_kiln/data, and at
+ * per project, kept in the project's own database (app-db/documents.ts).
+ * Mounted on a project's own origin at /_kiln/data, and at
  * /api/projects/:project/data; the mounting app sets `projectId`.
  */
 export const dataRoutes = new Hono<CodegenEnv>()
@@ -30,7 +32,7 @@ export const dataRoutes = new Hono<CodegenEnv>()
 		const limit = parseLimit(c.req.query("limit"));
 		const after = c.req.query("after");
 		if (after !== undefined && !DOCUMENT_KEY.test(after)) throw badKey();
-		const page = await listDocuments(c.get("db"), c.get("projectId"), collection, {
+		const page = await store(c).list(collection, {
 			limit,
 			after,
 			maxBytes: MAX_LIST_BYTES,
@@ -45,7 +47,7 @@ export const dataRoutes = new Hono<CodegenEnv>()
 	.get("/:collection/:key", async (c) => {
 		const collection = parseCollection(c.req.param("collection"));
 		const key = parseKey(c.req.param("key"));
-		const row = await getDocument(c.get("db"), c.get("projectId"), collection, key);
+		const row = await store(c).get(collection, key);
 		if (!row) throw new HttpError(404, "document_not_found", `No document "${key}" in "${collection}".`);
 		const body: DocumentJson = { key: row.key, value: JSON.parse(row.value), updatedAt: row.updatedAt };
 		c.header("Cache-Control", "no-store");
@@ -63,25 +65,41 @@ export const dataRoutes = new Hono<CodegenEnv>()
 		if (new TextEncoder().encode(json).byteLength > MAX_DOCUMENT_BYTES) {
 			throw new HttpError(413, "document_too_large", `A document is at most ${MAX_DOCUMENT_BYTES} bytes of JSON.`);
 		}
-		const result = await putDocument(c.get("db"), c.get("projectId"), collection, key, json, MAX_DOCUMENTS_PER_PROJECT);
-		if (!result.ok) {
-			if (result.reason === "project_not_found")
-				throw new HttpError(404, "project_not_found", `No project "${c.get("projectId")}".`);
-			throw new HttpError(
-				409,
-				"too_many_documents",
-				`A project holds at most ${MAX_DOCUMENTS_PER_PROJECT} documents; delete some first.`,
-			);
-		}
+		const result = await store(c).put(collection, key, json);
+		if (!result.ok) throw refused(result.reason, c.get("projectId"), c.env);
 		return c.json({ key, updatedAt: result.updatedAt });
 	})
 	.delete("/:collection/:key", async (c) => {
 		const collection = parseCollection(c.req.param("collection"));
 		const key = parseKey(c.req.param("key"));
-		const deleted = await deleteDocument(c.get("db"), c.get("projectId"), collection, key);
+		const deleted = await store(c).delete(collection, key);
 		if (!deleted) throw new HttpError(404, "document_not_found", `No document "${key}" in "${collection}".`);
 		return c.body(null, 204);
 	});
+
+function store(c: Context<CodegenEnv>) {
+	return documentStore(c.env, c.get("db"), c.get("projectId"));
+}
+
+/** Why a document was not written, as the client is told. */
+function refused(reason: Exclude<PutAnswer, { ok: true }>["reason"], project: string, env: CodegenBindings): HttpError {
+	switch (reason) {
+		case "project_not_found":
+			return new HttpError(404, "project_not_found", `No project "${project}".`);
+		case "full":
+			return new HttpError(
+				409,
+				"too_many_documents",
+				`A project holds at most ${MAX_DOCUMENTS_PER_PROJECT} documents; delete some first.`,
+			);
+		case "database_full":
+			return new HttpError(
+				409,
+				"database_full",
+				`The app's database (its documents and its SQL tables together) is at most ${dbLimits(env.APP_DB_MAX_BYTES).maxDatabaseBytes} bytes; delete some documents or rows first.`,
+			);
+	}
+}
 
 function parseCollection(raw: string): string {
 	if (!COLLECTION_NAME.test(raw)) {

@@ -18,7 +18,7 @@ const OWNER_ONLY = "The app's database is its owner's to download or reset: send
 export const databaseRoutes = new Hono<CodegenEnv>()
 	.use(async (c, next) => {
 		const id = parseProjectId(c.req.param("project") as string);
-		const project = await getProject(c.get("db"), id);
+		const project = await c.get("d1").find((db) => getProject(db, id));
 		if (!project) throw new HttpError(404, "project_not_found", `No project "${id}".`);
 		await requireEditToken(c.req.raw, project.editTokenHash, OWNER_ONLY);
 		c.set("projectId", id);

@@ -12,7 +12,6 @@
  *   project in the props; the loaded code never holds the namespace or an id.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { deleteDocument, getDocument, listDocuments, putDocument } from "../../../src/db/app-data";
 import { createDb } from "../../../src/db/client";
 import { outboundFetch, parseAllowOrigins } from "../../../src/outbound";
 import {
@@ -23,6 +22,7 @@ import {
 	MAX_DOCUMENTS_PER_PROJECT,
 	MAX_LIST_LIMIT,
 } from "../../../src/shared/api";
+import { documentStore } from "../app-db/document-store";
 import type { ExecuteAnswer, SqlStatement } from "../app-db/execute";
 import type { DbLimits } from "../app-db/limits";
 import { appDatabase } from "../app-db/object";
@@ -55,8 +55,8 @@ export interface DataProps {
 
 /** The document store of one project, for its server code: `await env.db.put("votes", key, value)`. */
 export class AppData extends WorkerEntrypoint<CodegenBindings, DataProps> {
-	private get db() {
-		return createDb(this.env.DB);
+	private get store() {
+		return documentStore(this.env, createDb(this.env.DB), this.ctx.props.project);
 	}
 
 	async list(collection: string, options: { limit?: number; after?: string } = {}): Promise<DocumentJson[]> {
@@ -65,7 +65,7 @@ export class AppData extends WorkerEntrypoint<CodegenBindings, DataProps> {
 		if (options.after !== undefined) checkKey(options.after);
 		// This API answers an array, which cannot say that it stopped early, and apps page it by
 		// count: so it is bounded by count alone, as it always was (the HTTP list also by bytes).
-		const page = await listDocuments(this.db, this.ctx.props.project, collection, {
+		const page = await this.store.list(collection, {
 			limit,
 			after: options.after,
 			maxBytes: Number.MAX_SAFE_INTEGER,
@@ -76,7 +76,7 @@ export class AppData extends WorkerEntrypoint<CodegenBindings, DataProps> {
 	async get(collection: string, key: string): Promise<unknown> {
 		checkCollection(collection);
 		checkKey(key);
-		const row = await getDocument(this.db, this.ctx.props.project, collection, key);
+		const row = await this.store.get(collection, key);
 		return row ? JSON.parse(row.value) : null;
 	}
 
@@ -88,12 +88,14 @@ export class AppData extends WorkerEntrypoint<CodegenBindings, DataProps> {
 		if (new TextEncoder().encode(json).byteLength > MAX_DOCUMENT_BYTES) {
 			throw new Error(`db.put: a document is at most ${MAX_DOCUMENT_BYTES} bytes of JSON.`);
 		}
-		const result = await putDocument(this.db, this.ctx.props.project, collection, key, json, MAX_DOCUMENTS_PER_PROJECT);
+		const result = await this.store.put(collection, key, json);
 		if (!result.ok) {
 			throw new Error(
 				result.reason === "full"
 					? `db.put: a project holds at most ${MAX_DOCUMENTS_PER_PROJECT} documents.`
-					: "db.put: the project no longer exists.",
+					: result.reason === "database_full"
+						? "db.put: the app's database (documents and SQL tables together) is full; delete something first."
+						: "db.put: the project no longer exists.",
 			);
 		}
 		return { key, updatedAt: result.updatedAt };
@@ -102,7 +104,7 @@ export class AppData extends WorkerEntrypoint<CodegenBindings, DataProps> {
 	async delete(collection: string, key: string): Promise<boolean> {
 		checkCollection(collection);
 		checkKey(key);
-		return deleteDocument(this.db, this.ctx.props.project, collection, key);
+		return this.store.delete(collection, key);
 	}
 }
 

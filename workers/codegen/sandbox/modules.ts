@@ -5,23 +5,30 @@
  * bundler runs at request time.
  */
 import { sha256Hex } from "../../../src/shared/hash";
+import { SHIM_UNCAUGHT } from "../logs/entry";
+import { CONSOLE_MODULE } from "./console-module";
 import { D1_MODULE } from "./d1-module";
 import { HONO_BUNDLE } from "./hono-bundle.generated";
 
 /**
- * The sandbox's main module. It gives the app its env (the document store as
- * it comes, the SQL stub behind the D1-shaped client), calls the app's
- * default export and turns a throw into a JSON 500 inside the sandbox, so the
- * failure stays that request's and carries no stack trace.
+ * The sandbox's main module. It gives the app its env (the owner's secrets as
+ * they come, hidden from its console output: console-module.ts; the document store as it comes, the SQL stub behind the
+ * D1-shaped client), calls the app's default export and turns a throw into a
+ * JSON 500 inside the sandbox, so the failure stays that request's and carries
+ * no stack trace. The error itself goes to the owner's log (`SHIM_UNCAUGHT`,
+ * read by logs/entry.ts from the sandbox's tail).
  */
 const SHIM = `import app from "./server.js";
 import { d1 } from "./kiln-d1.js";
+import { hideSecrets } from "./kiln-console.js";
 export default {
 	async fetch(request, env, ctx) {
+		const { DB, db, ...secrets } = env;
+		hideSecrets(Object.values(secrets));
 		try {
-			return await app.fetch(request, { DB: d1(env.DB), db: env.db }, ctx);
+			return await app.fetch(request, { ...secrets, DB: d1(DB), db }, ctx);
 		} catch (err) {
-			console.error("app server threw: " + (err && err.message ? err.message : String(err)));
+			console.error(${JSON.stringify(SHIM_UNCAUGHT)}, err);
 			return Response.json({ error: { code: "app_error", message: "The app's server failed on this request." } }, { status: 500 });
 		}
 	},
@@ -51,13 +58,14 @@ export function sandboxModules(server: string, main: "run" | "probe"): Record<st
 		[main === "run" ? MAIN_MODULE : PROBE_MODULE]: { js: main === "run" ? SHIM : PROBE },
 		"server.js": { js: server },
 		"kiln-d1.js": { js: D1_MODULE },
+		"kiln-console.js": { js: CONSOLE_MODULE },
 		// A bare module name needs the { js } form.
 		hono: { js: HONO_BUNDLE },
 	};
 }
 
 /** The modules Kiln supplies, by name: what a revision covers. */
-export const SUPPLIED_MODULES: Record<string, string> = { SHIM, D1_MODULE, HONO_BUNDLE };
+export const SUPPLIED_MODULES: Record<string, string> = { SHIM, D1_MODULE, CONSOLE_MODULE, HONO_BUNDLE };
 
 const revisions = new Map<string, Promise<string>>();
 

@@ -8,6 +8,8 @@ import { exports } from "cloudflare:workers";
 import { readBody } from "../../../src/http/body";
 import { errorBody, HttpError } from "../../../src/http/errors";
 import type { DbLimits } from "../app-db/limits";
+import type { TailProps } from "../logs/tail";
+import type { SandboxSecrets } from "../secrets/sandbox";
 import type { DataProps, OutboundProps, SqlProps } from "./entrypoints";
 import { MAX_APP_RESPONSE_BYTES, SANDBOX_LIMITS } from "./limits";
 import { MAIN_MODULE, sandboxModules, suppliedRevision } from "./modules";
@@ -20,6 +22,7 @@ const own = exports as unknown as {
 	AppOutbound: (options: { props: OutboundProps }) => Fetcher;
 	AppData: (options: { props: DataProps }) => Fetcher;
 	AppSql: (options: { props: SqlProps }) => Fetcher;
+	AppTail: (options: { props: TailProps }) => Fetcher;
 };
 
 export interface AppServerVersion {
@@ -39,33 +42,44 @@ export interface RunOptions {
 	wallClockMs: number;
 	/** The quotas of the project's SQL database (APP_DB_MAX_BYTES and the fixed ones). */
 	dbLimits: DbLimits;
+	/** The owner's secrets, `env.<NAME>` (secrets/sandbox.ts): read only when a new sandbox is built. */
+	secrets: SandboxSecrets;
 }
 
 /**
  * The loader id of a version's sandbox. The loader may keep a warm isolate per
  * id, so the id names everything that goes into it: the version (and its
- * content, should a number ever be reused) and the revision of what Kiln
- * supplies: its modules and the quotas baked into the env's SQL stub.
+ * content, should a number ever be reused), the revision of what Kiln
+ * supplies (its modules and the quotas baked into the env's SQL stub), and the
+ * project's secrets revision (with the key's id): a changed secret is a new
+ * sandbox on the next request.
  */
-export async function sandboxId(v: AppServerVersion, dbLimits: DbLimits): Promise<string> {
-	return `${v.project}/v${v.number}/${v.contentHash.slice(0, 16)}/${await suppliedRevision(JSON.stringify(dbLimits))}`;
+export async function sandboxId(v: AppServerVersion, dbLimits: DbLimits, secretsTag = "s0"): Promise<string> {
+	return `${v.project}/v${v.number}/${v.contentHash.slice(0, 16)}/${await suppliedRevision(JSON.stringify(dbLimits))}/${secretsTag}`;
 }
 
 export async function runAppServer(o: RunOptions): Promise<Response> {
 	const { project, server } = o.version;
-	const sandbox = o.loader.get(await sandboxId(o.version, o.dbLimits), () => ({
-		compatibilityDate: SANDBOX_COMPATIBILITY_DATE,
-		mainModule: MAIN_MODULE,
-		modules: sandboxModules(server, "run"),
-		// All the app gets: its own document store and SQL database, each a stub bound to the
-		// project. No binding, setting or secret of Kiln's.
-		env: {
-			db: own.AppData({ props: { project } }),
-			DB: own.AppSql({ props: { project, limits: o.dbLimits } }),
-		},
-		globalOutbound: own.AppOutbound({ props: { project, refuseHosts: o.refuseHosts } }),
-		limits: SANDBOX_LIMITS,
-	}));
+	const sandbox = o.loader.get(await sandboxId(o.version, o.dbLimits, o.secrets.tag), async () => {
+		const secrets = await o.secrets.load();
+		return {
+			compatibilityDate: SANDBOX_COMPATIBILITY_DATE,
+			mainModule: MAIN_MODULE,
+			modules: sandboxModules(server, "run"),
+			// All the app gets: its owner's secrets, its own document store and SQL database (each
+			// a stub bound to the project). No binding, setting or secret of Kiln's.
+			env: {
+				...secrets,
+				db: own.AppData({ props: { project } }),
+				DB: own.AppSql({ props: { project, limits: o.dbLimits } }),
+			},
+			globalOutbound: own.AppOutbound({ props: { project, refuseHosts: o.refuseHosts } }),
+			// The runtime's report of each request (what the app printed, what it threw) goes to
+			// the owner's log, with these secret values cut out (logs/tail.ts).
+			tails: [own.AppTail({ props: { project, redact: Object.values(secrets) } })],
+			limits: SANDBOX_LIMITS,
+		};
+	});
 	const entry = sandbox.getEntrypoint(undefined, { limits: SANDBOX_LIMITS });
 
 	// One wall clock for the answer and its body: an awaited promise that never settles, a
@@ -126,9 +140,11 @@ function classify(err: unknown, wallClockMs: number): Response {
 	// workerd cancels a request whose every promise waits on nothing that can settle it.
 	if (/hung and would never generate a response/i.test(text)) return timedOut(wallClockMs);
 	if (/^Failed to start Worker/i.test(text)) {
-		console.error(`app server failed to start: ${text.split("\n").slice(0, 2).join(" ").slice(0, 300)}`);
+		// Not the runtime's text either: top-level code can read env (cloudflare:workers), so it may quote a secret.
+		console.error("app server failed to start");
 		return failure(500, "app_failed_to_start", "The app's server module could not be started.");
 	}
-	console.error(`app server failed: ${text.slice(0, 300)}`);
+	// Not the app's own message, which may quote its secrets: the owner's log has it, redacted.
+	console.error(`app server failed: ${err instanceof Error ? err.name : typeof err}`);
 	return failure(500, "app_error", "The app's server failed on this request.");
 }

@@ -43,6 +43,19 @@ export interface NotionApiOptions {
 	limiter: Limiter;
 	/** First backoff after a server error; doubles each time. */
 	backoffMs?: number;
+	/** Told of every HTTP request sent to Notion, retries included (the console's record of a run). */
+	onRequest?: (r: RequestRecord) => void;
+}
+
+/** One request as it went to Notion. `error` is raw upstream text: redact it before keeping it. */
+export interface RequestRecord {
+	method: string;
+	path: string;
+	/** null: no answer (timeout, connection failure). */
+	status: number | null;
+	error: string | null;
+	durationMs: number;
+	sentAt: number;
 }
 
 interface CallOptions {
@@ -69,6 +82,9 @@ export class NotionApi {
 		this.limiter = opts.limiter;
 		this.backoffMs = opts.backoffMs ?? 500;
 		const timeoutMs = opts.timeoutMs;
+		const onRequest = opts.onRequest;
+		const send = (url: string, init?: RequestInit) =>
+			fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) } as RequestInit);
 		this.client = new Client({
 			auth: opts.token,
 			baseUrl: opts.baseUrl.replace(/\/+$/, ""),
@@ -77,7 +93,8 @@ export class NotionApi {
 			// The abort below ends a stalled request; this is only a backstop.
 			timeoutMs: timeoutMs + 1000,
 			logLevel: LogLevel.ERROR,
-			fetch: (url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) } as RequestInit),
+			fetch: (url, init) =>
+				onRequest ? recorded(send, onRequest)(url, init as RequestInit) : send(url, init as RequestInit),
 		});
 	}
 
@@ -112,7 +129,7 @@ export class NotionApi {
 	}
 
 	/** The bot user of this integration (its id marks events we caused). */
-	me(): Promise<{ id: string }> {
+	me(): Promise<{ id: string; name?: string | null }> {
 		return this.call((c) => c.users.me({}), { idempotent: true });
 	}
 
@@ -232,6 +249,35 @@ export function isTransient(err: unknown): boolean {
 export function describeError(err: unknown, secrets?: readonly (string | null | undefined)[]): string {
 	if (isHTTPResponseError(err)) return redact(`Notion answered ${err.status} ${err.code}: ${err.message}`, { secrets });
 	return rootCause(err, secrets);
+}
+
+/** `send`, telling `onRequest` what was asked and how it was answered. */
+function recorded(send: (url: string, init?: RequestInit) => Promise<Response>, onRequest: (r: RequestRecord) => void) {
+	return async (url: string, init?: RequestInit): Promise<Response> => {
+		const sentAt = Date.now();
+		const asked = { method: (init?.method ?? "GET").toUpperCase(), path: new URL(url).pathname, sentAt };
+		let res: Response;
+		try {
+			res = await send(url, init);
+		} catch (err) {
+			const error = isTimeout(err) ? "No answer in time (timeout)." : rootCause(err);
+			onRequest({ ...asked, status: null, error, durationMs: Date.now() - sentAt });
+			throw err;
+		}
+		const error = res.ok ? null : await answerText(res.clone());
+		onRequest({ ...asked, status: res.status, error, durationMs: Date.now() - sentAt });
+		return res;
+	};
+}
+
+/** Notion's error as "code: message", or the start of whatever else answered. */
+async function answerText(res: Response): Promise<string> {
+	const text = (await res.text().catch(() => "")).slice(0, 2000);
+	try {
+		const body = JSON.parse(text) as { code?: unknown; message?: unknown };
+		if (typeof body.code === "string") return `${body.code}: ${String(body.message ?? "")}`;
+	} catch {}
+	return text || res.statusText;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

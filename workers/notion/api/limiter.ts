@@ -23,22 +23,40 @@ export const MARGIN_MS = 25;
 /** A unit whose holder never says it finished comes back after this long (longer than any request may take). */
 export const LEASE_MS = 60_000;
 
+/** What the console shows of the budget (see Budget.snapshot). */
+export interface BudgetSnapshot {
+	/** Units per window: Notion's three requests a second. */
+	limit: number;
+	windowMs: number;
+	/** Requests sent and not yet answered. */
+	inFlight: number;
+	/** Units of finished requests, back one window after their answer. */
+	coolingDown: number;
+	/** Units handed out in the last window. */
+	sentLastSecond: number;
+	/** A 429's Retry-After still in force: nobody sends for this long. */
+	pausedForMs: number;
+}
+
 /**
  * The budget, on an explicit clock (so it can be tested without waiting).
  * `tryAcquire` either hands out a ticket or says when to try again (null: when
  * a unit is released).
  */
 export class Budget {
-	private units: { ticket: number; freeAt: number }[] = [];
+	private units: { ticket: number; freeAt: number; released: boolean }[] = [];
 	private pausedUntil = 0;
 	private nextTicket = 1;
+	/** When the units of the last second were handed out (what the console shows as use). */
+	private sent: number[] = [];
 
 	tryAcquire(now: number): { ticket: number } | { retryAt: number } {
 		this.units = this.units.filter((u) => u.freeAt > now);
 		if (now < this.pausedUntil) return { retryAt: this.pausedUntil };
 		if (this.units.length < PER_WINDOW) {
 			const ticket = this.nextTicket++;
-			this.units.push({ ticket, freeAt: now + LEASE_MS });
+			this.units.push({ ticket, freeAt: now + LEASE_MS, released: false });
+			this.sent = [...this.sent.filter((t) => t > now - WINDOW_MS), now];
 			return { ticket };
 		}
 		return { retryAt: Math.min(...this.units.map((u) => u.freeAt)) };
@@ -47,7 +65,24 @@ export class Budget {
 	/** The request with this ticket has finished (answered, failed or timed out). */
 	release(ticket: number, now: number): void {
 		const unit = this.units.find((u) => u.ticket === ticket);
-		if (unit) unit.freeAt = now + WINDOW_MS + MARGIN_MS;
+		if (unit) {
+			unit.freeAt = now + WINDOW_MS + MARGIN_MS;
+			unit.released = true;
+		}
+	}
+
+	/** The budget's use now: units held by requests in flight, units cooling down, a pause in force. */
+	snapshot(now: number): BudgetSnapshot {
+		const out = this.units.filter((u) => u.freeAt > now);
+		const inFlight = out.filter((u) => !u.released).length;
+		return {
+			limit: PER_WINDOW,
+			windowMs: WINDOW_MS,
+			inFlight,
+			coolingDown: out.length - inFlight,
+			sentLastSecond: this.sent.filter((t) => t > now - WINDOW_MS).length,
+			pausedForMs: Math.max(0, this.pausedUntil - now),
+		};
 	}
 
 	/** Notion answered 429: nobody sends for `ms`. */
@@ -65,11 +100,18 @@ export class BudgetGate {
 	private budget = new Budget();
 	private queue: Promise<unknown> = Promise.resolve();
 	private wake: (() => void) | null = null;
+	private waiting = 0;
 
 	acquire(): Promise<number> {
-		const turn = this.queue.then(() => this.take());
+		this.waiting++;
+		const turn = this.queue.then(() => this.take()).finally(() => this.waiting--);
 		this.queue = turn.catch(() => {});
 		return turn;
+	}
+
+	/** The budget's use now, and how many requests wait for a unit. */
+	snapshot(): BudgetSnapshot & { waiting: number } {
+		return { ...this.budget.snapshot(Date.now()), waiting: this.waiting };
 	}
 
 	private async take(): Promise<number> {
@@ -113,6 +155,11 @@ export class NotionRateLimiter extends DurableObject {
 	pause(ms: number): void {
 		this.gate.pause(ms);
 	}
+
+	/** For the console: the budget's use now. */
+	snapshot(): BudgetSnapshot & { waiting: number } {
+		return this.gate.snapshot();
+	}
 }
 
 /** What the Notion client needs from a limiter. */
@@ -123,9 +170,14 @@ export interface Limiter {
 	pause(ms: number): Promise<void>;
 }
 
+/** The one rate limiter instance of the integration with this token. */
+export async function limiterOf(ns: DurableObjectNamespace<NotionRateLimiter>, token: string) {
+	return ns.get(ns.idFromName(`notion:${await sha256Hex(token)}`));
+}
+
 /** The Durable Object limiter for a token. */
 export async function durableLimiter(ns: DurableObjectNamespace<NotionRateLimiter>, token: string): Promise<Limiter> {
-	const stub = ns.get(ns.idFromName(`notion:${await sha256Hex(token)}`));
+	const stub = await limiterOf(ns, token);
 	return {
 		async acquire() {
 			const ticket = await stub.acquire();

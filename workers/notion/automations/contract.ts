@@ -15,8 +15,12 @@ export interface RunContext {
 	faviconTimeoutMs: number;
 	/** What the outbound guard lets through when a run fetches a user's URL (favicons). */
 	outbound: OutboundPolicy;
-	/** An earlier run of this event failed, so it may have written part of its work. */
-	afterFailure: boolean;
+	/** The event this run is for: it owns the append claims the run takes (see ../blocks.ts). */
+	eventId: string;
+	/** How long to wait for another run's append to the same page before leaving it to a later try. */
+	claimWaitMs: number;
+	/** A dry run: `notion` only notes writes, and the run records nothing in D1 (block state, claims). */
+	dryRun: boolean;
 }
 
 export interface RunResult {
@@ -33,6 +37,11 @@ export const ignored = (note: string): RunResult => ({ status: "ignored", note, 
 /** A failure that another try cannot fix (bad configuration, a missing property). */
 export class PermanentError extends Error {
 	override name = "PermanentError";
+}
+
+/** Nothing went wrong, but the work cannot be done now (another run holds the page): try later. */
+export class RetryLater extends Error {
+	override name = "RetryLater";
 }
 
 export interface Automation {
