@@ -59,6 +59,8 @@ export interface Op {
 	event?: string;
 	page?: string;
 	route?: string;
+	/** An integration event's type, and who it names as the author (`person` or `bot`). */
+	detail?: string;
 }
 
 export type FaultKind =

@@ -211,7 +211,8 @@ async function soak(): Promise<number> {
 			const x = r.next();
 			if (x < 0.55) await w.automation(r);
 			else if (x < 0.75) await w.duplicate(r);
-			else if (x < 0.95) await w.integration(r);
+			else if (x < 0.92) await w.integration(r);
+			else if (x < 0.96) await w.deleteAndRestore(r, notion?.url as string);
 			else await w.automation(r, { unknownPage: true });
 		}
 	};

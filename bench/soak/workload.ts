@@ -113,6 +113,8 @@ export class Workload {
 	readonly known = new Map<string, { remixOf?: string }>();
 	readonly dataApps: string[] = [];
 	readonly sqlApps: string[] = [];
+	/** Pages in the trash right now (deleteAndRestore). */
+	private readonly trashed = new Set<string>();
 	/** Deliveries sent, to send again as Notion's duplicates do. */
 	private readonly sent: { route: string; body: string; event: string }[] = [];
 
@@ -389,11 +391,34 @@ export class Workload {
 		if (a.status === 202 || a.status === 200) op.event = (JSON.parse(a.text) as { event?: string }).event;
 	}
 
-	/** A signed integration event: a page changed (by a person, or by our own bot: ignored), or deleted. */
+	/** A signed integration event: a page changed, by a person or by Kiln's own bot (ignored). */
 	async integration(r: Rng): Promise<Op> {
-		const page = r.pick(this.pages);
-		const type = r.pick(["page.properties_updated", "page.properties_updated", "page.created", "page.deleted"]);
-		const byBot = r.chance(0.2);
+		return this.sendIntegration(
+			r,
+			r.pick(this.pages),
+			r.pick(["page.properties_updated", "page.created"]),
+			r.chance(0.2),
+		);
+	}
+
+	/**
+	 * Someone moves a page to the trash and, seconds later, restores it, as
+	 * Notion tells it: the page goes (the fake Notion refuses appends to it
+	 * meanwhile), `page.deleted`, the page is back with its blocks, `page.undeleted`.
+	 */
+	async deleteAndRestore(r: Rng, notionUrl: string): Promise<Op[]> {
+		const page = r.pick(this.pages.filter((p) => !this.trashed.has(p.id)));
+		if (!page) return [];
+		this.trashed.add(page.id);
+		await fetch(`${notionUrl}/__fake/trash/${page.id}`, { method: "POST" });
+		const deleted = await this.sendIntegration(r, page, "page.deleted", false);
+		await new Promise((done) => setTimeout(done, r.int(2_000, 8_000)));
+		await fetch(`${notionUrl}/__fake/restore/${page.id}`, { method: "POST" });
+		this.trashed.delete(page.id);
+		return [deleted, await this.sendIntegration(r, page, "page.undeleted", false)];
+	}
+
+	private async sendIntegration(r: Rng, page: SeededPage, type: string, byBot: boolean): Promise<Op> {
 		const event = {
 			id: uuid(r),
 			timestamp: new Date().toISOString(),
@@ -408,7 +433,8 @@ export class Workload {
 		};
 		const body = JSON.stringify(event);
 		const signature = await signWebhookPayload({ body, verificationToken: this.secrets.verification });
-		return this.rec.run("notion_integration", { page: page.id, route: "/webhooks" }, async (op) => {
+		const detail = `${type} by ${byBot ? "bot" : "person"}`;
+		return this.rec.run("notion_integration", { page: page.id, route: "/webhooks", detail }, async (op) => {
 			const a = await request({
 				port: this.port(),
 				host: this.kiln(),
