@@ -99,16 +99,16 @@ function acknowledgedWrites(h: History): InvariantResult {
 		// When a write can no longer take effect: its answer, or for one without an answer the kill that cut it.
 		const settledAt = (w: Op) =>
 			w.outcome === "ok" ? w.completeAt : (killDuring(h.faults, w.invokeAt, w.completeAt)?.start ?? Infinity);
+		const candidates = writes.filter((w) => w.outcome !== "refused").map((w) => ({ w, settled: settledAt(w) }));
 		const possible = (readStart: number, readEnd: number): (string | null)[] => {
-			const live = writes.filter(
-				(w) =>
-					w.outcome !== "refused" &&
-					w.outcome !== "hung_up" &&
-					w.invokeAt < readEnd &&
-					!acked.some((a) => a !== w && a.invokeAt > settledAt(w) && a.completeAt < readStart),
-			);
-			const values: (string | null)[] = live.map((w) => w.value ?? null);
-			if (!acked.some((a) => a.completeAt < readStart)) values.push(null);
+			// A write is overwritten before the read began when an acknowledged write that
+			// finished before then began after it settled: compare with the latest such start.
+			let latestStart = Number.NEGATIVE_INFINITY;
+			for (const a of acked) if (a.completeAt < readStart) latestStart = Math.max(latestStart, a.invokeAt);
+			const values: (string | null)[] = candidates
+				.filter(({ w, settled }) => w.invokeAt < readEnd && settled >= latestStart)
+				.map(({ w }) => w.value ?? null);
+			if (latestStart === Number.NEGATIVE_INFINITY) values.push(null);
 			return values;
 		};
 		const judge = (what: string, value: string | null, readStart: number, readEnd: number) => {
@@ -181,11 +181,14 @@ function versions(h: History): InvariantResult {
 		return [...counts].map(([k, n]) => `${k} ×${n}`).join(", ") || "nothing";
 	};
 	const byTag = new Map(h.ops.filter((o) => o.tag).map((o) => [o.tag as string, o]));
+	const acknowledgedBy = new Map<string, Op[]>();
+	for (const o of h.ops) {
+		if (!o.project || o.outcome !== "ok" || !(isGeneration(o) || o.kind === "remix")) continue;
+		acknowledgedBy.set(o.project, [...(acknowledgedBy.get(o.project) ?? []), o]);
+	}
 	let checked = 0;
 	for (const [project, p] of Object.entries(h.final.projects)) {
-		const acknowledged = h.ops.filter(
-			(o) => o.project === project && o.outcome === "ok" && (isGeneration(o) || o.kind === "remix"),
-		);
+		const acknowledged = acknowledgedBy.get(project) ?? [];
 		if (p.status === 404) {
 			checked++;
 			for (const o of acknowledged) examples.push(`${project}: gone, but ${describe(h, o)} was acknowledged`);
