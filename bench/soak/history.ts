@@ -128,7 +128,10 @@ export interface FinalState {
 
 export interface History {
 	seed: number;
+	/** Kiln answering; the load (after the setup), and its end (before the drain); the end of the read-back. */
 	startedAt: number;
+	loadStartedAt: number;
+	loadEndedAt: number;
 	endedAt: number;
 	ops: Op[];
 	faults: FaultWindow[];

@@ -3,7 +3,7 @@
  * request, errors by code, and the invariants' verdicts.
  */
 import type { InvariantResult } from "./check.ts";
-import type { History, Op } from "./history.ts";
+import type { History } from "./history.ts";
 
 function percentile(sorted: number[], p: number): number {
 	if (sorted.length === 0) return Number.NaN;
@@ -14,6 +14,7 @@ export interface KindFigures {
 	kind: string;
 	count: number;
 	ok: number;
+	/** Of the requests done as asked: a refusal's quick 429 would hide a generation's time to `done`. */
 	p50Ms: number;
 	p99Ms: number;
 }
@@ -30,16 +31,13 @@ export interface Figures {
 	memory: History["final"]["memory"];
 }
 
-/** A request's latency: invoke to complete, for those that got an answer. */
-const answered = (o: Op) => o.outcome !== "unknown" && o.outcome !== "hung_up";
-
-export function figures(h: History, loadEndedAt: number): Figures {
-	const load = h.ops.filter((o) => o.invokeAt <= loadEndedAt);
-	const seconds = (loadEndedAt - h.startedAt) / 1000;
+export function figures(h: History): Figures {
+	const load = h.ops.filter((o) => o.invokeAt >= h.loadStartedAt && o.invokeAt <= h.loadEndedAt);
+	const seconds = (h.loadEndedAt - h.loadStartedAt) / 1000;
 	const kinds = [...new Set(load.map((o) => o.kind))].sort().map((kind) => {
 		const of = load.filter((o) => o.kind === kind);
 		const times = of
-			.filter(answered)
+			.filter((o) => o.outcome === "ok")
 			.map((o) => o.completeAt - o.invokeAt)
 			.sort((a, b) => a - b);
 		return {
@@ -75,10 +73,10 @@ const ms = (n: number) => (Number.isNaN(n) ? "-" : `${n.toFixed(0)} ms`);
 
 export function printFigures(f: Figures): void {
 	console.log(`\n${f.ops} requests in ${f.seconds.toFixed(0)} s of load: ${f.opsPerSecond.toFixed(1)} a second`);
-	console.log("kind                  count     ok      p50      p99");
+	console.log("kind                  count     ok  p50 (ok)  p99 (ok)");
 	for (const k of f.kinds) {
 		console.log(
-			`${k.kind.padEnd(20)} ${String(k.count).padStart(6)} ${String(k.ok).padStart(6)} ${ms(k.p50Ms).padStart(8)} ${ms(k.p99Ms).padStart(8)}`,
+			`${k.kind.padEnd(20)} ${String(k.count).padStart(6)} ${String(k.ok).padStart(6)} ${ms(k.p50Ms).padStart(9)} ${ms(k.p99Ms).padStart(9)}`,
 		);
 	}
 	const m = f.memory;

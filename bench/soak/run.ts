@@ -72,6 +72,7 @@ const { values: args } = parseArgs({
 if (args.check) {
 	const h = JSON.parse(readFileSync(args.check, "utf8")) as History;
 	const results = check(h);
+	if (h.loadStartedAt) printFigures(figures(h));
 	printInvariants(results);
 	process.exit(results.every((r) => r.ok) ? 0 : 1);
 }
@@ -307,6 +308,8 @@ async function soak(): Promise<number> {
 	const history: History = {
 		seed,
 		startedAt,
+		loadStartedAt: loadStart,
+		loadEndedAt,
 		endedAt,
 		ops: rec.ops,
 		faults: faults.sort((a, b) => a.start - b.start),
@@ -322,7 +325,7 @@ async function soak(): Promise<number> {
 	};
 	writeFileSync(path.join(outDir, "history.json"), JSON.stringify(history));
 	const results = check(history);
-	const f = figures({ ...history, startedAt: loadStart }, loadEndedAt);
+	const f = figures(history);
 	printFigures(f);
 	printInvariants(results);
 	writeFileSync(path.join(outDir, "report.json"), JSON.stringify({ seed, minutes, figures: f, results }, null, 2));

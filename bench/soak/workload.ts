@@ -103,8 +103,8 @@ ${SQL_SERVER}
 const COLLECTIONS = ["notes", "todos"];
 const DATA_KEYS = 6;
 const SQL_KEYS = 8;
-/** Clients' addresses: generations are limited per address, so many users share few limits, some of them hit. */
-const ADDRESSES = 30;
+/** Clients' addresses: generations are limited per address (10 a minute), so many users share 60 limits, some of them hit. */
+const ADDRESSES = 60;
 const NOTION_ROUTES = ["/example/callout", "/example/guest/welcome", "/property/injections"] as const;
 
 export class Workload {

@@ -57,6 +57,8 @@ function cleanHistory(): History {
 	return {
 		seed: 1,
 		startedAt: T0,
+		loadStartedAt: T0,
+		loadEndedAt: at(58),
 		endedAt: at(60),
 		ops,
 		faults: [
