@@ -21,10 +21,11 @@ function worker(
 	name: string,
 	bindings: Record<string, string>,
 	extra: Partial<V4WorkerOptions> = {},
+	bundle = true,
 ): V4WorkerOptions {
 	const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(root, config));
 	const out = path.join(buildDir, name);
-	bundleWorker(config, out);
+	if (bundle) bundleWorker(config, out);
 	const modules = bundleModules(out);
 	const options: V4WorkerOptions = {
 		...workerOptions,
@@ -39,31 +40,52 @@ function worker(
 	return Object.assign(options, extra);
 }
 
+export interface KilnInMiniflareOptions {
+	/** Replaces options of the codegen Worker (e.g. roomier rate limits for load). */
+	codegen?: Partial<V4WorkerOptions>;
+	/**
+	 * Keep D1, the Durable Objects and the caches in this folder, so that a new
+	 * start on it (after a crash, say) finds them; default: in memory. Miniflare's
+	 * queues are in memory whatever this says.
+	 */
+	persistPath?: string;
+	/** The gateway's port; default: any free one. */
+	port?: number;
+	/** Apply every migration to D1 first (default); false for persisted state that has them. */
+	migrate?: boolean;
+	/** Bundle the Workers first (default); false reuses the bundles of an earlier start. */
+	bundle?: boolean;
+	/** Each Worker's own port also answers `/cdn-cgi/handler/scheduled` (fires its cron). */
+	triggerHandlers?: boolean;
+}
+
 /**
- * Starts the three Workers on one fresh in-memory D1 with every migration
- * applied; `settings` reach codegen and notion. `port` is the gateway's;
+ * Starts the three Workers, by default on one fresh in-memory D1 with every
+ * migration applied; `settings` reach codegen and notion. `port` is the gateway's;
  * `directUrl("kiln-notion")` reaches one Worker with nothing in front.
- * `codegen` replaces options of the codegen Worker (e.g. roomier rate limits for load).
  */
-export async function startKilnInMiniflare(
-	settings: Record<string, string>,
-	opts: { codegen?: Partial<V4WorkerOptions> } = {},
-) {
+export async function startKilnInMiniflare(settings: Record<string, string>, opts: KilnInMiniflareOptions = {}) {
 	// The web Worker's bundle needs its assets directory to exist (as `npm run deploy -- --dry-run` makes it).
 	mkdirSync(path.join(root, "dist/spa"), { recursive: true });
+	const bundle = opts.bundle ?? true;
 	const mf = new Miniflare(
 		convertV4MiniflareOptions({
+			...(opts.persistPath && { resourcePersistencePath: opts.persistPath }),
+			...(opts.port !== undefined && { port: opts.port }),
+			...(opts.triggerHandlers && { unsafeTriggerHandlers: true }),
 			workers: [
-				worker("wrangler.toml", "kiln-web", {}),
-				worker("workers/codegen/wrangler.toml", "kiln-codegen", settings, opts.codegen),
-				worker("workers/notion/wrangler.toml", "kiln-notion", settings),
+				worker("wrangler.toml", "kiln-web", {}, {}, bundle),
+				worker("workers/codegen/wrangler.toml", "kiln-codegen", settings, opts.codegen, bundle),
+				worker("workers/notion/wrangler.toml", "kiln-notion", settings, {}, bundle),
 			],
 		}),
 	);
 	const url = await mf.ready;
-	const db = await mf.getD1Database("DB");
-	for (const migration of await testMigrations()) {
-		for (const query of migration.queries) await db.prepare(query).run();
+	if (opts.migrate ?? true) {
+		const db = await mf.getD1Database("DB");
+		for (const migration of await testMigrations()) {
+			for (const query of migration.queries) await db.prepare(query).run();
+		}
 	}
 	return {
 		port: Number(url.port),

@@ -6,7 +6,9 @@
  * object_not_found, a stall that never answers, or a delay.
  *
  * Tests drive it over HTTP too (they run inside workerd): `/__fake/seed`,
- * `/__fake/faults`, `/__fake/calls`, `/__fake/state/:id`, `/__fake/trash/:id`.
+ * `/__fake/faults` (`/__fake/faults/clear` drops those not yet used up), `/__fake/calls`, `/__fake/state/:id`,
+ * `/__fake/trash/:id` and `/__fake/restore/:id` (out of the trash again). As in Notion, nothing
+ * can be appended to a page or block in the trash.
  * Every test uses its own random ids, so files running at once don't collide;
  * `/__fake/calls?ids=a,b` returns the calls that mention any of those ids.
  */
@@ -244,6 +246,14 @@ export async function startFakeNotion(port = 0): Promise<FakeNotion> {
 				return send(res, { object: "list", results: slice, has_more: next !== null, next_cursor: next, type: "block" });
 			}
 			if (req.method === "PATCH") {
+				if ((find(pages, parentId) ?? find(blocks, parentId))?.in_trash) {
+					return error(
+						res,
+						400,
+						"validation_error",
+						"Can't edit block that is archived. You must unarchive the block before editing.",
+					);
+				}
 				const created = ((body.children as Json[]) ?? []).map((c) =>
 					normalizeBlock({ ...c, parent: { type: "page_id", page_id: parentId } }),
 				);
@@ -286,6 +296,10 @@ export async function startFakeNotion(port = 0): Promise<FakeNotion> {
 			faults.push(...((body.faults as Fault[]) ?? []));
 			return send(res, { ok: true });
 		}
+		if (path === "/__fake/faults/clear") {
+			faults.length = 0;
+			return send(res, { ok: true });
+		}
 		if (path === "/__fake/calls") {
 			const ids = (url.searchParams.get("ids") ?? "").split(",").filter(Boolean).map(norm);
 			const mentions = (c: RecordedCall) => {
@@ -309,6 +323,12 @@ export async function startFakeNotion(port = 0): Promise<FakeNotion> {
 			// ?flag=archived: only the older flag, as pre-2025-09-03 shapes say it.
 			if (target && url.searchParams.get("flag") === "archived") target.archived = true;
 			else if (target) target.in_trash = target.archived = true;
+			return send(res, { ok: Boolean(target) });
+		}
+		r = /^\/__fake\/restore\/([^/]+)$/.exec(path);
+		if (r) {
+			const target = find(blocks, r[1]) ?? find(pages, r[1]);
+			if (target) target.in_trash = target.archived = false;
 			return send(res, { ok: Boolean(target) });
 		}
 		r = /^\/__fake\/delete\/([^/]+)$/.exec(path);

@@ -22,7 +22,9 @@
  * Routing: a request whose last message contains `[fake:<id>]` belongs to
  * scenario <id> (so test files running in parallel never share a script); a
  * request to `/s/<id>/v1/chat/completions` does too (for a base URL per
- * scenario); anything else gets the default answer. Every request is recorded
+ * scenario); anything else gets the default answer, or the reply last set with
+ * `setDefaultReply()` (a throttled or failing provider for everyone at once, as
+ * the soak's fault windows use it). Every request is recorded
  * in the log of its scenario and in the global log (`GET /_fake/requests`).
  *
  * Nothing in this file imports Node modules at the top level, so the client
@@ -138,6 +140,8 @@ export async function startFakeOpenAI(opts: { port?: number } = {}): Promise<Fak
 	const openSockets = new Set<import("node:net").Socket>();
 	let served = 0;
 	let nextScenario = 1;
+	/** What requests outside every scenario get (`POST /_fake/default`). */
+	let defaultReply: FakeReply = {};
 
 	const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 	const json = (res: Res, status: number, body: unknown) => {
@@ -315,6 +319,10 @@ export async function startFakeOpenAI(opts: { port?: number } = {}): Promise<Fak
 				return json(res, 200, { released: n });
 			}
 			if (path === "/_fake/requests" && req.method === "GET") return json(res, 200, { requests });
+			if (path === "/_fake/default" && req.method === "POST") {
+				defaultReply = JSON.parse((await readBody(req)) || "{}") as FakeReply;
+				return json(res, 200, { default: defaultReply });
+			}
 			// ---- the OpenAI-compatible API
 			const anthropic = req.method === "POST" && /\/v1\/messages$/.test(path);
 			if (anthropic || (req.method === "POST" && /\/v1\/chat\/completions$/.test(path))) {
@@ -336,7 +344,7 @@ export async function startFakeOpenAI(opts: { port?: number } = {}): Promise<Fak
 				requests.push(record);
 				const s = id ? scenarios.get(id) : undefined;
 				s?.requests.push(record);
-				const reply = s ? (s.replies.shift() ?? s.default) : {};
+				const reply = s ? (s.replies.shift() ?? s.default) : defaultReply;
 				// The default answer echoes the last paragraph of the last message: the request
 				// itself, when the message also carries the code being edited.
 				const prompt =
@@ -382,6 +390,12 @@ export async function createScenario(fakeUrl: string, opts: ScenarioOptions = {}
 	const res = await fetch(`${fakeUrl}/_fake/scenarios`, { method: "POST", body: JSON.stringify(opts) });
 	if (res.status !== 201) throw new Error(`fake: creating a scenario answered ${res.status}`);
 	return res.json();
+}
+
+/** What every request outside a scenario gets from now on; `{}` is the default answer again. */
+export async function setDefaultReply(fakeUrl: string, reply: FakeReply): Promise<void> {
+	const res = await fetch(`${fakeUrl}/_fake/default`, { method: "POST", body: JSON.stringify(reply) });
+	if (res.status !== 200) throw new Error(`fake: setting the default reply answered ${res.status}`);
 }
 
 /** The requests a scenario received, oldest first. */

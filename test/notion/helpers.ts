@@ -40,6 +40,10 @@ export const fake = {
 	async trash(id: string, archivedOnly = false) {
 		await fetch(`${fakeUrl()}/__fake/trash/${id}${archivedOnly ? "?flag=archived" : ""}`, { method: "POST" });
 	},
+	/** Takes a page or block out of the trash, as Notion's "Restore" does. */
+	async restore(id: string) {
+		await fetch(`${fakeUrl()}/__fake/restore/${id}`, { method: "POST" });
+	},
 	async remove(id: string) {
 		await fetch(`${fakeUrl()}/__fake/delete/${id}`, { method: "POST" });
 	},

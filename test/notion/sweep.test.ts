@@ -116,6 +116,30 @@ describe("sweep", () => {
 		expect((await getEvent(db(), id))?.attempts).toBe(1);
 	});
 
+	it("takes its stuck thresholds from NOTION_PENDING_STUCK_MS and NOTION_RUNNING_STUCK_MS", async () => {
+		const page = uuid();
+		await fake.seed({ pages: [{ id: page, properties: { Name: prop.title("Stuck") } }] });
+		const aged = async (status: "pending" | "running", ageMs: number) => {
+			const id = `/example/callout:${uuid()}`;
+			const payload = JSON.stringify(automationBody({ id: page, properties: { Name: prop.title("Stuck") } }));
+			await recordEvent(db(), { id, source: "automation", route: "/example/callout", payload });
+			await env.DB.prepare("UPDATE notion_events SET status = ?, updated_at = ? WHERE id = ?")
+				.bind(status, Date.now() - ageMs, id)
+				.run();
+			return id;
+		};
+		// 30 s pending and 5 minutes running: under the defaults (2 and 20 minutes) both wait.
+		const pending = await aged("pending", 30_000);
+		const running = await aged("running", 5 * 60_000);
+		await sweep(bindings);
+		expect((await getEvent(db(), pending))?.status).toBe("pending");
+		expect((await getEvent(db(), running))?.status).toBe("running");
+
+		await sweep({ ...bindings, NOTION_PENDING_STUCK_MS: "20000", NOTION_RUNNING_STUCK_MS: "60000" });
+		expect((await settled(pending)).status).toBe("done");
+		expect((await settled(running)).status).toBe("done");
+	});
+
 	it("deletes finished events past the retention period (queries.test.ts: never a pending or running one)", async () => {
 		// Notion retries an integration event for a day; the log keeps a finished event longer.
 		expect(EVENT_RETENTION_MS).toBeGreaterThan(24 * 3600_000);

@@ -8,11 +8,14 @@ import { getBlockState, putBlockState } from "../../src/db/notion";
 import worker from "../../workers/notion/index";
 import { FAKE_BOT_ID } from "../fakes/notion";
 import {
+	automationBody,
+	calloutText,
 	db,
 	describeCalls,
 	eventCount,
 	fake,
 	OPERATOR_TOKEN,
+	post,
 	postSigned,
 	prop,
 	settled,
@@ -249,14 +252,38 @@ describe("events", () => {
 		expect(describeCalls(await fake.calls(page))).toEqual([`GET /v1/pages/${page}`]);
 	});
 
-	it("page.deleted drops the page's block state without calling Notion", async () => {
+	it("page.deleted keeps the page's block state, without calling Notion: the trash can be undone", async () => {
 		const page = uuid();
 		const block = uuid();
 		await putBlockState(db(), { route: "/example/callout", parentId: page, blockId: block, contentHash: null });
 		const e = await deliver(envelope("page.deleted", { id: page, type: "page" }));
-		expect(e.status).toBe("done");
-		expect(await getBlockState(db(), "/example/callout", page)).toBeNull();
+		expect(e.status).toBe("ignored");
+		expect(e.lastError).toMatch(/trash/);
+		expect(await getBlockState(db(), "/example/callout", page)).toMatchObject({ blockId: block });
 		expect(await fake.calls(page, block)).toEqual([]);
+	});
+
+	// Found by the soak (npm run soak): a page trashed and restored came back with its
+	// callout, and the next run, having forgotten it, appended a second one.
+	it("a page deleted and restored keeps one callout: the next run updates it", async () => {
+		const page = uuid();
+		await fake.seed({ pages: [{ id: page, properties: { Name: prop.title("Trip") } }] });
+		const callout = async (status: string) => {
+			const res = await post(
+				"/example/callout",
+				automationBody({ id: page, properties: { Name: prop.title("Trip"), Status: prop.select(status) } }),
+			);
+			expect(res.status).toBe(202);
+			return settled((await res.json<{ event: string }>()).event);
+		};
+		expect((await callout("Planned")).status).toBe("done");
+		await fake.trash(page);
+		await deliver(envelope("page.deleted", { id: page, type: "page" }));
+		await fake.restore(page);
+		await deliver(envelope("page.undeleted", { id: page, type: "page" }));
+		expect((await callout("Booked")).status).toBe("done");
+		const callouts = (await fake.state(page)).children.filter((b) => b.type === "callout" && !b.in_trash);
+		expect(callouts.map((b) => calloutText(b))).toEqual(["Trip\nStatus: Booked"]);
 	});
 
 	it("an event type no automation handles is recorded as ignored", async () => {

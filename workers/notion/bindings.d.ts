@@ -14,6 +14,10 @@ interface NotionBindings {
 	NOTION_VERIFICATION_TOKEN?: string;
 	/** Milliseconds one Notion request may take before it counts as timed out (default 15000). */
 	NOTION_TIMEOUT_MS?: string;
+	/** Milliseconds an event may stay pending before the cron queues it again (default 120000). */
+	NOTION_PENDING_STUCK_MS?: string;
+	/** Milliseconds an event may stay running before the cron takes it for dead and queues it again (default 1200000). */
+	NOTION_RUNNING_STUCK_MS?: string;
 	/** Milliseconds a site may take to answer a favicon lookup (default 3000). */
 	FAVICON_TIMEOUT_MS?: string;
 	/** Comma-separated exact origins the outbound guard lets through although not public (tests' fakes). */

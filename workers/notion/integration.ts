@@ -5,8 +5,12 @@
  *   the page's favicon icon and empty title (as /example/database/page);
  * - data_source.created / data_source.content_updated / data_source.undeleted:
  *   favicons for every row (as /example/database/pages);
- * - page.deleted, data_source.deleted, database.deleted, block.deleted:
- *   per-block state that names the object is dropped, with no Notion call;
+ * - page.deleted: nothing. The page is in the trash, which Notion can undo,
+ *   and a restored page comes back with its blocks: forgetting them would
+ *   make the next run append a second one. The cron drops a block's state
+ *   once Notion reports the block gone (sweep.ts);
+ * - data_source.deleted, database.deleted, block.deleted: per-block state that
+ *   names the object is dropped, with no Notion call;
  * - anything else is recorded as ignored.
  * Events whose authors are all our own integration's bot are ignored: they
  * echo our own writes (no loops).
@@ -51,6 +55,7 @@ export async function handleIntegrationEvent(ctx: RunContext, token: string, ev:
 		case "data_source.undeleted":
 			return done(await iconsForDataSources(ctx, [id]));
 		case "page.deleted":
+			return ignored("The page is in the trash, which can be undone: its blocks' state is kept.");
 		case "data_source.deleted":
 		case "database.deleted":
 		case "block.deleted": {

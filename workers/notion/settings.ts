@@ -23,6 +23,11 @@ export function settings(env: NotionBindings) {
 		operatorToken: env.KILN_OPERATOR_TOKEN || null,
 		timeoutMs: ms(env.NOTION_TIMEOUT_MS, 15_000),
 		faviconTimeoutMs: ms(env.FAVICON_TIMEOUT_MS, 3_000),
+		// The cron re-queues an event pending this long (its queue message was lost)
+		// or running this long (its consumer died). Running must outlast any live
+		// run, or a second run would start beside it.
+		pendingStuckMs: ms(env.NOTION_PENDING_STUCK_MS, 2 * 60_000),
+		runningStuckMs: ms(env.NOTION_RUNNING_STUCK_MS, 20 * 60_000),
 	};
 }
 

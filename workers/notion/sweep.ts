@@ -24,7 +24,7 @@ import {
 import { describeError, isNotFound } from "./api/client";
 import { isTrashed } from "./blocks";
 import { enqueue } from "./queue";
-import { runContext, secretValues } from "./settings";
+import { runContext, secretValues, settings } from "./settings";
 
 export interface SweepReport {
 	checked: number;
@@ -43,8 +43,6 @@ export interface SweepReport {
 
 /** How many states one sweep checks (each costs a Notion request). */
 export const SWEEP_BATCH = 50;
-const PENDING_STUCK_MS = 2 * 60_000;
-const RUNNING_STUCK_MS = 20 * 60_000;
 /**
  * How long a finished event stays in the log (and so deduplicates a redelivery).
  * Notion retries an integration event for up to a day: a week is well past that,
@@ -91,7 +89,8 @@ export async function sweep(env: NotionBindings, now = Date.now()): Promise<Swee
 		}
 	}
 
-	const stuck = await reclaimStuckEvents(db, now, PENDING_STUCK_MS, RUNNING_STUCK_MS);
+	const { pendingStuckMs, runningStuckMs } = settings(env);
+	const stuck = await reclaimStuckEvents(db, now, pendingStuckMs, runningStuckMs);
 	if (stuck.length && (await enqueue(env, stuck))) report.requeued = stuck.length;
 	report.expired = await deleteExpiredEvents(db, now - EVENT_RETENTION_MS);
 	report.expiredRequests = await deleteOrphanRequests(db);
