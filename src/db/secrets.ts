@@ -2,21 +2,6 @@ import { asc, eq } from "drizzle-orm";
 import type { D1Queries, Db } from "./client";
 import { projectSecrets, projects } from "./schema";
 
-export interface SecretName {
-	name: string;
-	updatedAt: number;
-}
-
-/** A project's secrets by name, without their values. */
-export async function listSecretNames(db: Db, projectId: string): Promise<SecretName[]> {
-	return db
-		.select({ name: projectSecrets.name, updatedAt: projectSecrets.updatedAt })
-		.from(projectSecrets)
-		.where(eq(projectSecrets.projectId, projectId))
-		.orderBy(asc(projectSecrets.name))
-		.all();
-}
-
 /**
  * A project's secrets as stored (ciphertext), if this copy of the database has
  * seen its secrets revision `revision` (else null: a read replica that is
@@ -37,12 +22,20 @@ export async function listSealedSecretsSince(
 	return rows.flatMap((r) => (r.name !== null && r.value !== null ? [{ name: r.name, value: r.value }] : []));
 }
 
-/** A project's secrets as stored (ciphertext). */
-export async function listSealedSecrets(db: Db, projectId: string): Promise<{ name: string; value: string }[]> {
+export interface SealedSecret {
+	name: string;
+	/** Ciphertext (secrets/crypto.ts): for the key that opens it, never for a response. */
+	value: string;
+	updatedAt: number;
+}
+
+/** A project's secrets as stored (ciphertext), by name. */
+export async function listSealedSecrets(db: Db, projectId: string): Promise<SealedSecret[]> {
 	return db
-		.select({ name: projectSecrets.name, value: projectSecrets.value })
+		.select({ name: projectSecrets.name, value: projectSecrets.value, updatedAt: projectSecrets.updatedAt })
 		.from(projectSecrets)
 		.where(eq(projectSecrets.projectId, projectId))
+		.orderBy(asc(projectSecrets.name))
 		.all();
 }
 

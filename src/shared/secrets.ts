@@ -40,6 +40,11 @@ export function secretValueProblem(value: string): "empty" | "too_large" | null 
 export interface SecretJson {
 	name: string;
 	updatedAt: number;
+	/**
+	 * Whether it opens under the current KILN_SECRETS_KEY (decided by opening it). False when it
+	 * was sealed under another key: the server runs without it until the owner sets it again.
+	 */
+	readable: boolean;
 }
 
 /** GET /api/projects/:project/secrets */

@@ -19,6 +19,7 @@ import {
 	rowCounts,
 	withServer,
 } from "./helpers";
+import { complete, logsWhen } from "./owner-helpers";
 
 const HONO_APP = (n: number) => `import { Hono } from "hono";
 const app = new Hono();
@@ -269,6 +270,83 @@ describe("limits", () => {
 		for (let i = 0; i < 3; i++) expect((await callWithEnv(over, `/p/${app.project}/api/which`)).status).toBe(200);
 		const limited = await callWithEnv(over, `/p/${app.project}/api/which`);
 		await expectError(limited, 429, "rate_limited");
+	});
+});
+
+describe("a throw in a Hono route", () => {
+	// Routes that throw, through the ways an app may mount and export a Hono app.
+	const THROWING_ROUTES = `import { Hono } from "hono";
+const app = new Hono();
+app.get("/api/sync", () => { throw new Error("route failed with detail"); });
+app.get("/api/async", async () => { await null; throw new RangeError("async route failed"); });
+app.use("/api/mw/*", async (c, next) => { await next(); });
+app.get("/api/mw/x", () => { throw new Error("behind a middleware"); });
+const sub = new Hono();
+sub.get("/x", () => { throw new Error("in a sub-app"); });
+app.route("/api/sub", sub);
+const based = new Hono().basePath("/api/based");
+based.get("/x", () => { throw new Error("under a base path"); });
+app.route("/", based);
+app.get("/api/http", () => { throw Object.assign(new Error("teapot"), { getResponse: () => new Response("short and stout", { status: 418 }) }); });
+export default { fetch: (request, env, ctx) => app.fetch(request, env, ctx) };`;
+
+	it("answers Kiln's JSON 500 app_error, as a throw in fetch does, and logs it as an uncaught error", async () => {
+		const app = await withServer(THROWING_ROUTES);
+		const p = app.project;
+		for (const path of ["/api/sync", "/api/async", "/api/mw/x", "/api/sub/x", "/api/based/x"]) {
+			const res = await onOrigin(p, path);
+			expect(res.headers.get("cache-control")).toBe("no-store");
+			const err = await expectError(res, 500, "app_error");
+			// The same body as a throw in a plain fetch (the test above), the app's text left out.
+			expect(err).toEqual({ code: "app_error", message: "The app's server failed on this request." });
+		}
+		// An error that carries its answer (Hono's HTTPException) still gives it, as in Hono.
+		const teapot = await onOrigin(p, "/api/http");
+		expect(teapot.status).toBe(418);
+		expect(await teapot.text()).toBe("short and stout");
+
+		// The owner's log has each as an error the app did not catch, with its stack, not as a console line.
+		const entries = await logsWhen(
+			p,
+			app.token,
+			(es) => es.filter((e) => e.errors.length > 0 && e.durationMs !== null).length === 5,
+		);
+		const byPath = new Map(entries.map((e) => [e.path, e]));
+		const expected: Record<string, [string, string]> = {
+			"/api/sync": ["Error", "route failed with detail"],
+			"/api/async": ["RangeError", "async route failed"],
+			"/api/mw/x": ["Error", "behind a middleware"],
+			"/api/sub/x": ["Error", "in a sub-app"],
+			"/api/based/x": ["Error", "under a base path"],
+		};
+		for (const [path, [name, message]] of Object.entries(expected)) {
+			const entry = byPath.get(path);
+			expect(entry, path).toMatchObject({ status: 500, logs: [] });
+			expect(entry?.errors).toEqual([{ name, message, stack: expect.stringMatching(/\n\s+at /) }]);
+		}
+	});
+
+	it("keeps the app's own answer when it sets app.onError", async () => {
+		const app = await withServer(`import { Hono } from "hono";
+const app = new Hono();
+app.onError((err, c) => { console.log("handled", err.message); return c.json({ mine: err.message }, 503); });
+app.get("/api/x", () => { throw new Error("handled by the app"); });
+const sub = new Hono();
+sub.get("/y", () => { throw new Error("from a sub-app"); });
+app.route("/api/sub", sub);
+export default app;`);
+		const own = await onOrigin(app.project, "/api/x");
+		expect(own.status).toBe(503);
+		expect(await own.json()).toEqual({ mine: "handled by the app" });
+		const fromSub = await onOrigin(app.project, "/api/sub/y");
+		expect(fromSub.status).toBe(503);
+		expect(await fromSub.json()).toEqual({ mine: "from a sub-app" });
+		// Nothing uncaught: the app answered, and its onError printed what it handled.
+		const entries = await logsWhen(app.project, app.token, (es) => es.filter(complete).length === 2);
+		expect(entries.map((e) => [e.path, e.status, e.errors, e.logs.map((l) => l.message)])).toEqual([
+			["/api/sub/y", 503, [], ["handled from a sub-app"]],
+			["/api/x", 503, [], ["handled handled by the app"]],
+		]);
 	});
 });
 

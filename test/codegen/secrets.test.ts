@@ -10,7 +10,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createDb } from "../../src/db/client";
 import { listSealedSecretsSince } from "../../src/db/secrets";
-import { MAX_SECRET_BYTES, MAX_SECRETS_PER_PROJECT } from "../../src/shared/secrets";
+import { MAX_SECRET_BYTES, MAX_SECRETS_PER_PROJECT, type SecretsJson } from "../../src/shared/secrets";
 import { decryptSecret, encryptSecret, secretsKey } from "../../workers/codegen/secrets/crypto";
 import { call, callWithEnv, expectError, onOrigin, withServer } from "./helpers";
 import {
@@ -56,7 +56,8 @@ describe("a secret, from the owner to the server", () => {
 		const listed = await secretNames(p, app.token);
 		expect(listed.max).toBe(MAX_SECRETS_PER_PROJECT);
 		expect(listed.secrets.map((s) => s.name)).toEqual(["API_KEY", "OTHER"]);
-		expect(Object.keys(listed.secrets[0]).sort()).toEqual(["name", "updatedAt"]);
+		expect(Object.keys(listed.secrets[0]).sort()).toEqual(["name", "readable", "updatedAt"]);
+		expect(listed.secrets.map((s) => s.readable)).toEqual([true, true]);
 
 		const del = await call(`/api/projects/${p}/secrets/API_KEY`, { method: "DELETE", headers: bearer(app.token) });
 		expect(del.status).toBe(204);
@@ -200,6 +201,60 @@ describe("sealing", () => {
 		const newKey = { KILN_SECRETS_KEY: btoa("another key of exactly 32 bytes!"), PROJECT_ORIGIN: "off" };
 		const res = await callWithEnv(newKey, `/p/${app.project}/api/secret`);
 		expect(((await res.json()) as { value: string | null }).value).toBeNull();
+	});
+});
+
+describe("a secret sealed under another key", () => {
+	const KEY_B = btoa("another key of exactly 32 bytes!");
+	const list = async (project: string, token: string, key: string | undefined) => {
+		const res = await callWithEnv({ KILN_SECRETS_KEY: key }, `/api/projects/${project}/secrets`, {
+			headers: bearer(token),
+		});
+		const text = await res.text();
+		expect(res.status, text).toBe(200);
+		return { text, body: JSON.parse(text) as SecretsJson };
+	};
+
+	it("is listed as not readable under the new key, readable under the one it was sealed with, never with its value", async () => {
+		const app = await withServer(SECRET_APP);
+		const p = app.project;
+		await setSecret(p, "API_KEY", "sealed-under-key-a", app.token);
+		await setSecret(p, "OTHER", "also-under-key-a", app.token);
+		const before = await secretsState(p);
+
+		const underB = await list(p, app.token, KEY_B);
+		expect(underB.body.secrets.map((s) => [s.name, s.readable])).toEqual([
+			["API_KEY", false],
+			["OTHER", false],
+		]);
+		const underA = await list(p, app.token, env.KILN_SECRETS_KEY);
+		expect(underA.body.secrets.map((s) => [s.name, s.readable])).toEqual([
+			["API_KEY", true],
+			["OTHER", true],
+		]);
+		// Set again under the new key, OTHER opens under it (and no longer under the old one).
+		const again = await callWithEnv({ KILN_SECRETS_KEY: KEY_B }, `/api/projects/${p}/secrets/OTHER`, {
+			method: "PUT",
+			headers: { "content-type": "application/json", ...bearer(app.token) },
+			body: JSON.stringify({ value: "set-again-under-b" }),
+		});
+		expect(again.status).toBe(200);
+		expect((await list(p, app.token, KEY_B)).body.secrets.map((s) => [s.name, s.readable])).toEqual([
+			["API_KEY", false],
+			["OTHER", true],
+		]);
+		expect((await list(p, app.token, env.KILN_SECRETS_KEY)).body.secrets.map((s) => s.readable)).toEqual([true, false]);
+
+		// Listing only reads: nothing written by the two lists before the PUT; and no value, sealed or open.
+		expect((await secretsState(p)).rows).toBe(before.rows);
+		const sealed = await env.DB.prepare("SELECT value FROM project_secrets WHERE project_id = ?").bind(p).all();
+		for (const { text } of [underA, underB]) {
+			for (const secret of JSON.parse(text).secrets)
+				expect(Object.keys(secret).sort()).toEqual(["name", "readable", "updatedAt"]);
+			expect(text).not.toContain("sealed-under-key-a");
+			expect(text).not.toContain("also-under-key-a");
+			for (const row of sealed.results as { value: string }[]) expect(text).not.toContain(row.value);
+		}
 	});
 });
 

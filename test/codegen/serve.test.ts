@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/shared/hash";
-import { call, callWithEnv, generate, newProject } from "./helpers";
+import { call, callWithEnv, expectError, generate, newProject } from "./helpers";
 
 // Must-hold 7 (caching headers, ETag/304, no D1 query for a cached pinned
 // version) and the isolation of generated apps.
@@ -155,6 +155,11 @@ describe("isolation", () => {
 		expect(pinned.headers.get("location")).toBe(`http://${project}.localhost:8787/v/1/`);
 		// Bad input is still refused before any redirect.
 		expect((await call(`/p/${project}/v/0`, { base: "http://localhost:8787" })).status).toBe(400);
+		// The redirect asks no D1 query: an unknown project goes to its origin, which answers 404.
+		const unknown = await call("/p/nosuch99", { base: "http://localhost:8787", redirect: "manual" });
+		expect(unknown.status).toBe(302);
+		expect(unknown.headers.get("location")).toBe("http://nosuch99.localhost:8787/");
+		await expectError(await call("/", { base: "http://nosuch99.localhost:8787" }), 404, "project_not_found");
 		const json = await (await call(`/api/projects/${project}`, { base: "http://localhost:8787" })).json<{
 			project: { appUrl: string; shareUrl: string; isolation: string };
 			versions: { appUrl: string; shareUrl: string }[];

@@ -216,6 +216,7 @@ describe("the session each path opens", () => {
 		["the owner's download", "/api/projects/:p/database", () => ({ headers: owner() }), nearest],
 		["the owner's reset", "/api/projects/:p/database/reset", () => ({ method: "POST", headers: owner() }), primary],
 		["health", "/healthz", () => ({}), nearest],
+		["health, a bookmark header (outside /api/: not read)", "/healthz", withBookmark, nearest],
 		["config (no D1)", "/api/config", () => ({}), none],
 	];
 

@@ -7,16 +7,20 @@
  * printed (the secret hidden), and shows a new request without a click while
  * it is open; the dev server's output never holds the value. A visitor without
  * the edit token sees neither tab. And a disabled app, as its owner and its
- * visitors see it.
+ * visitors see it. Last, the operator changes KILN_SECRETS_KEY (the dev server
+ * restarted on the same state): the tab marks the secret, which no longer
+ * opens, until the owner sets it again.
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScenario } from "../fakes/openai.ts";
 import { openPage, poll, screenshot } from "./browser.ts";
+import { startDev } from "./dev-server.ts";
 import { generateOver } from "./generate.ts";
 import { type Stack, startStack } from "./stack.ts";
 
 const KEY = Buffer.from("e2e key for sealing the secrets!").toString("base64");
+const OTHER_KEY = Buffer.from("the operator's next key, 32 B..!").toString("base64");
 const OPERATOR = "e2e-operator-token-0123456789";
 const VALUE = "hello-from-a-secret-31";
 
@@ -183,5 +187,46 @@ describe("a disabled app", () => {
 		await app.page.context().close();
 		await page.reload();
 		await poll(() => preview().locator("#greeting").textContent()).toBe(VALUE);
+	});
+});
+
+describe("a secret sealed under another key", () => {
+	it("is marked in the Secrets tab after KILN_SECRETS_KEY changes, until the owner sets it again", async () => {
+		// The operator changes the key: the same state, restarted with another one.
+		const { stateDir } = stack.dev;
+		await stack.dev.stop();
+		stack.dev = await startDev({
+			stateDir,
+			env: {
+				LLM_BASE_URL: `${stack.fake.url}/v1`,
+				LLM_MODEL: "fake-model",
+				KILN_SECRETS_KEY: OTHER_KEY,
+				KILN_OPERATOR_TOKEN: OPERATOR,
+			},
+		});
+		// (Another port, so another origin: its localStorage needs the edit token again.)
+		await page.goto(stack.dev.url);
+		await page.evaluate(([p, t]) => localStorage.setItem(`kiln:edit-token:${p}`, t as string), [project, editToken]);
+		await page.goto(`${stack.dev.url}/projects/${project}`);
+		// The server runs without it...
+		await poll(() => preview().locator("#greeting").textContent()).toBe("missing_secret");
+		// ...and the tab says so, where it used to look set.
+		await page.getByRole("tab", { name: "Secrets" }).click();
+		const panel = page.getByRole("region", { name: "Secrets" });
+		const greeting = panel.locator('[data-secret="GREETING"]');
+		await poll(() => greeting.getAttribute("data-readable")).toBe("false");
+		expect(await greeting.textContent()).toContain("set under another key — set it again");
+		await screenshot(page, "secret-under-another-key");
+
+		await panel.getByRole("button", { name: "Set GREETING again" }).click();
+		expect(await panel.getByLabel("Name").inputValue()).toBe("GREETING");
+		await panel.getByLabel("Value").fill(VALUE);
+		await panel.getByRole("button", { name: "Save" }).click();
+		await poll(() => greeting.getAttribute("data-readable")).toBe("true");
+		expect(await greeting.textContent()).not.toContain("another key");
+		await page.getByRole("button", { name: "Reload preview" }).click();
+		await poll(() => preview().locator("#greeting").textContent()).toBe(VALUE);
+		expect(await page.locator("body").textContent()).not.toContain(VALUE);
+		expect(stack.errors).toEqual([]);
 	});
 });

@@ -1,10 +1,11 @@
 /**
  * The owner's secrets of a project (the Secrets tab, shown only where this
  * browser holds the edit token): their names, a form to set or replace one,
- * and Delete. A value is sent once and never shown again; the app's server
+ * and Delete. One sealed under another KILN_SECRETS_KEY (the operator changed
+ * it) is marked, with Set again: the server runs without it until then. A value is sent once and never shown again; the app's server
  * reads it as env.NAME from its next request on.
  */
-import { type FormEvent, useCallback, useEffect, useState } from "react";
+import { type FormEvent, useCallback, useEffect, useRef, useState } from "react";
 import { MAX_SECRET_BYTES, type SecretsJson, secretNameProblem, secretValueProblem } from "../../shared/secrets";
 import { ApiError } from "../lib/api";
 import { formatAgo } from "../lib/format";
@@ -18,6 +19,7 @@ export function SecretsPanel({ project, editToken }: { project: string; editToke
 	const [value, setValue] = useState("");
 	const [formError, setFormError] = useState<string | null>(null);
 	const [busy, setBusy] = useState(false);
+	const valueInput = useRef<HTMLInputElement>(null);
 	const toast = useToast();
 
 	const load = useCallback(
@@ -68,6 +70,13 @@ export function SecretsPanel({ project, editToken }: { project: string; editToke
 		}
 	};
 
+	/** Its name in the form, ready for the value: the server cannot read the old one. */
+	const setAgain = (secret: string) => {
+		setName(secret);
+		setFormError(null);
+		valueInput.current?.focus();
+	};
+
 	const remove = async (secret: string) => {
 		setBusy(true);
 		try {
@@ -115,6 +124,7 @@ export function SecretsPanel({ project, editToken }: { project: string; editToke
 					<span>Value</span>
 					<input
 						name="secret-value"
+						ref={valueInput}
 						type="password"
 						value={value}
 						onChange={(e) => setValue(e.target.value)}
@@ -138,9 +148,25 @@ export function SecretsPanel({ project, editToken }: { project: string; editToke
 			) : (
 				<ul className="secret-list" aria-label="Secrets of this app">
 					{secrets.secrets.map((s) => (
-						<li key={s.name} className="secret" data-secret={s.name}>
+						<li key={s.name} className="secret" data-secret={s.name} data-readable={s.readable}>
 							<span className="mono secret-name">{s.name}</span>
-							<span className="secret-time">set {formatAgo(s.updatedAt)}</span>
+							{s.readable ? (
+								<span className="secret-time">set {formatAgo(s.updatedAt)}</span>
+							) : (
+								// Sealed under a KILN_SECRETS_KEY this Kiln no longer has: the server runs without it.
+								<span className="secret-time secret-unreadable">set under another key — set it again</span>
+							)}
+							{!s.readable && (
+								<button
+									type="button"
+									className="btn btn-quiet btn-small"
+									onClick={() => setAgain(s.name)}
+									disabled={busy}
+									aria-label={`Set ${s.name} again`}
+								>
+									Set again
+								</button>
+							)}
 							<button
 								type="button"
 								className="btn btn-quiet btn-small"

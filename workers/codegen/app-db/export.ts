@@ -28,11 +28,15 @@ export interface ExportPage {
 
 const ROWS_PER_QUERY = 500;
 
-/** The user's tables: not SQLite's own, not the runtime's (`_cf_*`). */
+/**
+ * The user's tables: not SQLite's own, not the runtime's (`_cf_*`), and not
+ * `__miniflare_do_name`, which `wrangler dev` (Miniflare's Durable Object
+ * wrapper) writes into every named object locally: the app never made it.
+ */
 function userTables(sql: SqlStorage): { name: string; sql: string }[] {
 	return sql
 		.exec<{ name: string; sql: string }>(
-			"SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' ORDER BY name",
+			"SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name <> '__miniflare_do_name' ORDER BY name",
 		)
 		.toArray();
 }

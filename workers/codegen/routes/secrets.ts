@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { deleteSecret, listSecretNames, putSecret } from "../../../src/db/secrets";
+import { deleteSecret, listSealedSecrets, putSecret } from "../../../src/db/secrets";
 import { readJson } from "../../../src/http/body";
 import { describeIssues, HttpError } from "../../../src/http/errors";
 import {
@@ -13,7 +13,7 @@ import {
 import type { CodegenEnv } from "../context";
 import { ownerOnly } from "../owner";
 import { noteProjectState } from "../project-state";
-import { encryptSecret, type SecretsKey, secretsKey } from "../secrets/crypto";
+import { decryptSecret, encryptSecret, type SecretsKey, secretsKey } from "../secrets/crypto";
 
 /** The PUT body (`PutSecretRequest`); the value's own checks are `secretValueProblem`'s. */
 const putSecretRequest = z.strictObject({ value: z.string() });
@@ -24,7 +24,7 @@ const MAX_PUT_BODY_BYTES = 64 * 1024;
 
 /**
  * The owner's secrets of a project, at /api/projects/:project/secrets: list
- * the names (`GET`), set one (`PUT /:name` `{"value"}`), delete one
+ * the names, each with whether it opens under the current key (`GET`), set one (`PUT /:name` `{"value"}`), delete one
  * (`DELETE /:name`). The server reads them as `env.<NAME>` from its next
  * request on. A value is never answered; a refused request writes nothing.
  */
@@ -35,9 +35,18 @@ export const secretsRoutes = new Hono<CodegenEnv>()
 		await next();
 	})
 	.get("/", async (c) => {
-		await requireKey(c.env);
+		const key = await requireKey(c.env);
+		const project = c.get("projectId");
+		const sealed = await listSealedSecrets(c.get("db"), project);
 		const body: SecretsJson = {
-			secrets: await listSecretNames(c.get("db"), c.get("projectId")),
+			// Opened to see whether it still opens (the key may have changed since): the value is dropped here.
+			secrets: await Promise.all(
+				sealed.map(async ({ name, value, updatedAt }) => ({
+					name,
+					updatedAt,
+					readable: (await decryptSecret(key, project, name, value)) !== null,
+				})),
+			),
 			max: MAX_SECRETS_PER_PROJECT,
 		};
 		return c.json(body);

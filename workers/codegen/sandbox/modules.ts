@@ -15,7 +15,8 @@ import { HONO_BUNDLE } from "./hono-bundle.generated";
  * they come, hidden from its console output: console-module.ts; the document store as it comes, the SQL stub behind the
  * D1-shaped client), calls the app's default export and turns a throw into a
  * JSON 500 inside the sandbox, so the failure stays that request's and carries
- * no stack trace. The error itself goes to the owner's log (`SHIM_UNCAUGHT`,
+ * no stack trace. A throw in a Hono route arrives here too: the Hono bundle's
+ * default onError rethrows (scripts/bundle-hono.mjs). The error itself goes to the owner's log (`SHIM_UNCAUGHT`,
  * read by logs/entry.ts from the sandbox's tail).
  */
 const SHIM = `import app from "./server.js";
